@@ -1,0 +1,66 @@
+package io.servelink.infra;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * Chooses the Kafka broker for this JVM, once: a Testcontainers broker when a Docker engine answers, otherwise
+ * a real KRaft broker (combined controller and broker) inside this JVM. {@code SERVELINK_KAFKA=container|embedded}
+ * forces a choice.
+ */
+public final class KafkaBrokers {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaBrokers.class);
+    private static volatile KafkaBroker shared;
+
+    private KafkaBrokers() {
+    }
+
+    public static KafkaBroker shared() {
+        if (shared == null) {
+            synchronized (KafkaBrokers.class) {
+                if (shared == null) {
+                    String forced = System.getenv().getOrDefault("SERVELINK_KAFKA", "");
+                    boolean container = forced.equals("container") || forced.isEmpty() && PostgresServers.Docker.available();
+                    shared = container ? container() : inJvm(0);
+                    log.info("Kafka for this JVM: {} at {}", shared.kind(), shared.bootstrapServers());
+                }
+            }
+        }
+        return shared;
+    }
+
+    private static KafkaBroker container() {
+        KafkaContainer kafka = new KafkaContainer("apache/kafka-native:4.1.1");
+        kafka.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop));
+        return new Running("container", kafka.getBootstrapServers());
+    }
+
+    /**
+     * Starts a single-node KRaft broker in this JVM, listening on {@code port} (0: any free port). Internal
+     * topics get one replica and consumer groups join without the initial rebalance delay.
+     */
+    public static KafkaBroker inJvm(int port) {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3);
+        broker.brokerProperties(Map.of(
+                        "offsets.topic.replication.factor", "1",
+                        "offsets.topic.num.partitions", "5",
+                        "transaction.state.log.replication.factor", "1",
+                        "transaction.state.log.min.isr", "1",
+                        "group.initial.rebalance.delay.ms", "0",
+                        "auto.create.topics.enable", "true"));
+        if (port > 0) {
+            broker.kafkaPorts(port);
+        }
+        broker.afterPropertiesSet();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
+        return new Running("in-JVM KRaft broker", broker.getBrokersAsString());
+    }
+
+    record Running(String kind, String bootstrapServers) implements KafkaBroker {
+    }
+}

@@ -1,0 +1,68 @@
+package io.servelink.infra.test;
+
+import io.servelink.contracts.events.TopicNames;
+import io.servelink.infra.KafkaBroker;
+import io.servelink.infra.KafkaBrokers;
+import io.servelink.infra.PostgresServer;
+import io.servelink.infra.PostgresServers;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What one test class gets for itself: its own database on the shared PostgreSQL server and its own topic
+ * namespace on the shared Kafka broker.
+ */
+public record TestInfrastructure(PostgresServer postgres, String database, KafkaBroker kafka, String topicNamespace) {
+
+    /** Creates a fresh database and namespace named after the test class. */
+    public static TestInfrastructure forTestClass(Class<?> testClass) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String base = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        String database = ("it_" + base).substring(0, Math.min(50, base.length() + 3)) + "_" + suffix;
+        PostgresServer postgres = PostgresServers.shared();
+        postgres.createDatabase(database);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(postgres, database)));
+        return new TestInfrastructure(postgres, database, KafkaBrokers.shared(), "it-" + base + "-" + suffix);
+    }
+
+    public TopicNames topics() {
+        return new TopicNames(topicNamespace);
+    }
+
+    public String jdbcUrl() {
+        return postgres.jdbcUrl(database);
+    }
+
+    public Connection openConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), postgres.username(), postgres.password());
+    }
+
+    /** Spring properties that point a service at this database and namespace. */
+    public Map<String, Object> springProperties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("spring.r2dbc.url", postgres.r2dbcUrl(database));
+        properties.put("spring.r2dbc.username", postgres.username());
+        properties.put("spring.r2dbc.password", postgres.password());
+        properties.put("spring.liquibase.url", jdbcUrl());
+        properties.put("spring.liquibase.user", postgres.username());
+        properties.put("spring.liquibase.password", postgres.password());
+        properties.put("servelink.kafka.bootstrap-servers", kafka.bootstrapServers());
+        properties.put("servelink.kafka.topic-namespace", topicNamespace);
+        properties.put("servelink.kafka.provision-topics", "true");
+        properties.put("servelink.security.hmac-secret", TestTokens.SECRET);
+        return properties;
+    }
+
+    private static void dropQuietly(PostgresServer postgres, String database) {
+        try {
+            postgres.dropDatabase(database);
+        } catch (RuntimeException e) {
+            // the server may already be gone at JVM exit (embedded or container); nothing is left to clean
+        }
+    }
+}

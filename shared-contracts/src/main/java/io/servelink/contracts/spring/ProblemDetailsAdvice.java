@@ -1,0 +1,163 @@
+package io.servelink.contracts.spring;
+
+import io.servelink.contracts.problem.ProblemTypes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * The one place exceptions become RFC 9457 problems. Validation failures name every failing field;
+ * unexpected exceptions are logged and answered with a generic 500 that never carries their message.
+ */
+@RestControllerAdvice
+public class ProblemDetailsAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @ExceptionHandler(WebExchangeBindException.class)
+    ResponseEntity<ProblemDetail> invalidBody(WebExchangeBindException e, ServerWebExchange exchange) {
+        List<Map<String, String>> errors = new ArrayList<>();
+        for (FieldError error : e.getFieldErrors()) {
+            errors.add(error(snakeCase(error.getField()), error.getDefaultMessage()));
+        }
+        e.getGlobalErrors().forEach(error -> errors.add(error(error.getObjectName(), error.getDefaultMessage())));
+        return validation(errors, exchange);
+    }
+
+    @ExceptionHandler(HandlerMethodValidationException.class)
+    ResponseEntity<ProblemDetail> invalidParameters(HandlerMethodValidationException e, ServerWebExchange exchange) {
+        List<Map<String, String>> errors = new ArrayList<>();
+        e.getParameterValidationResults().forEach(result -> result.getResolvableErrors().forEach(error ->
+                errors.add(error(parameterName(result.getMethodParameter()), error.getDefaultMessage()))));
+        return validation(errors, exchange);
+    }
+
+    @ExceptionHandler(ServerWebInputException.class)
+    ResponseEntity<ProblemDetail> unreadableInput(ServerWebInputException e, ServerWebExchange exchange) {
+        MethodParameter parameter = e.getMethodParameter();
+        if (parameter != null && parameter.getParameterName() != null && !isBody(e)) {
+            return validation(List.of(error(parameterName(parameter), "is missing or has the wrong format")), exchange);
+        }
+        String field = jsonPath(e);
+        if (field != null) {
+            return validation(List.of(error(field, "has the wrong type or format")), exchange);
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request body is not valid JSON of the expected shape");
+        problem.setType(ProblemTypes.MALFORMED_BODY);
+        problem.setTitle("Malformed request body");
+        return respond(problem, exchange);
+    }
+
+    @ExceptionHandler(ErrorResponseException.class)
+    ResponseEntity<ProblemDetail> deliberate(ErrorResponseException e, ServerWebExchange exchange) {
+        ProblemDetail problem = e.getBody();
+        if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+            problem.setType(typeFor(e.getStatusCode().value()));
+        }
+        problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
+        return ResponseEntity.status(e.getStatusCode()).headers(e.getHeaders()).body(problem);
+    }
+
+    @ExceptionHandler(ResponseStatusException.class)
+    ResponseEntity<ProblemDetail> status(ResponseStatusException e, ServerWebExchange exchange) {
+        return deliberate(e, exchange);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
+        log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "An unexpected error occurred; it has been logged");
+        problem.setType(ProblemTypes.INTERNAL);
+        problem.setTitle("Internal error");
+        return respond(problem, exchange);
+    }
+
+    private ResponseEntity<ProblemDetail> validation(List<Map<String, String>> errors, ServerWebExchange exchange) {
+        String detail = errors.stream().map(e -> e.get("field") + ": " + e.get("message"))
+                .reduce((a, b) -> a + "; " + b).orElse("Invalid request");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setType(ProblemTypes.VALIDATION);
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors);
+        return respond(problem, exchange);
+    }
+
+    private ResponseEntity<ProblemDetail> respond(ProblemDetail problem, ServerWebExchange exchange) {
+        problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
+        return ResponseEntity.status(problem.getStatus()).body(problem);
+    }
+
+    private static java.net.URI typeFor(int status) {
+        return switch (status) {
+            case 400 -> ProblemTypes.VALIDATION;
+            case 401 -> ProblemTypes.UNAUTHENTICATED;
+            case 403 -> ProblemTypes.FORBIDDEN;
+            case 404, 405 -> ProblemTypes.NOT_FOUND;
+            case 409 -> ProblemTypes.CONFLICT;
+            case 503 -> ProblemTypes.UNAVAILABLE;
+            default -> status >= 500 ? ProblemTypes.INTERNAL : ProblemTypes.VALIDATION;
+        };
+    }
+
+    private static Map<String, String> error(String field, String message) {
+        return Map.of("field", field, "message", message == null ? "is invalid" : message);
+    }
+
+    private static boolean isBody(ServerWebInputException e) {
+        return e.getCause() instanceof DecodingException || e.getMethodParameter() != null
+                && e.getMethodParameter().hasParameterAnnotation(org.springframework.web.bind.annotation.RequestBody.class);
+    }
+
+    private static String parameterName(MethodParameter parameter) {
+        var requestParam = parameter.getParameterAnnotation(org.springframework.web.bind.annotation.RequestParam.class);
+        if (requestParam != null && !requestParam.name().isEmpty()) {
+            return requestParam.name();
+        }
+        var pathVariable = parameter.getParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class);
+        if (pathVariable != null && !pathVariable.name().isEmpty()) {
+            return pathVariable.name();
+        }
+        return parameter.getParameterName() == null ? "request" : snakeCase(parameter.getParameterName());
+    }
+
+    /** The JSON path of the field Jackson could not read, e.g. {@code hosts[0]}, or null. */
+    private static String jsonPath(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+                StringBuilder path = new StringBuilder();
+                for (JacksonException.Reference ref : databind.getPath()) {
+                    if (ref.getPropertyName() != null) {
+                        path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+                    } else if (ref.getIndex() >= 0) {
+                        path.append('[').append(ref.getIndex()).append(']');
+                    }
+                }
+                return path.isEmpty() ? null : path.toString();
+            }
+        }
+        return null;
+    }
+
+    static String snakeCase(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+}
