@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
-/** The outbox, its relay and the processed-events ledger, for services that set {@code servelink.outbox.enabled}. */
+/** The outbox, its relay, the processed-events ledger and the job lock, for services that set {@code servelink.outbox.enabled}. */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
         "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
@@ -30,6 +30,13 @@ public class OutboxAutoConfiguration {
     @Bean
     ProcessedEvents processedEvents(DatabaseClient db) {
         return new ProcessedEvents(db);
+    }
+
+    /** One lock owner per replica: host name plus a random suffix. */
+    @Bean
+    io.servelink.contracts.spring.jobs.JobLock jobLock(DatabaseClient db) {
+        String host = System.getenv().getOrDefault("HOSTNAME", "replica");
+        return new io.servelink.contracts.spring.jobs.JobLock(db, host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
     }
 
     @Bean
