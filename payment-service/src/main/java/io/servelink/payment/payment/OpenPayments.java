@@ -1,0 +1,32 @@
+package io.servelink.payment.payment;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Read access to open payments for reconciliation. */
+@Component
+public class OpenPayments {
+
+    private final PaymentRepository payments;
+
+    OpenPayments(PaymentRepository payments) {
+        this.payments = payments;
+    }
+
+    /** What reconciliation needs to ask the provider about a payment. */
+    public record OpenPayment(UUID id, String idempotencyKey, String providerPaymentId, PaymentStatus status) {
+    }
+
+    public Flux<UUID> untouchedSince(Instant before, int limit) {
+        return payments.openSince(before, limit);
+    }
+
+    /** The payment if it is still open. */
+    public Mono<OpenPayment> find(UUID id) {
+        return payments.findById(id).filter(p -> p.status().isOpen())
+                .map(p -> new OpenPayment(p.id(), p.idempotencyKey(), p.providerPaymentId(), p.status()));
+    }
+}

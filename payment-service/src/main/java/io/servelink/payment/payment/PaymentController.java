@@ -1,0 +1,76 @@
+package io.servelink.payment.payment;
+
+import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.payment.audit.RequestOrigin;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Instant;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The team-facing payment API. Every endpoint checks the caller's role in the payment's team. */
+@RestController
+class PaymentController {
+
+    private final PaymentService service;
+    private final TeamGuard guard;
+
+    PaymentController(PaymentService service, TeamGuard guard) {
+        this.service = service;
+        this.guard = guard;
+    }
+
+    /** The answer to initiate: what the payer does next. */
+    record InitiatedPayment(String paymentId, String status, long amountMinor, String currency, String description,
+                            io.servelink.payment.provider.NextAction nextAction, Instant createdAt) {
+        static InitiatedPayment of(Payment p) {
+            return new InitiatedPayment(p.id().toString(), p.status().wire(), p.amountMinor(), p.currency(), p.description(),
+                    p.status().isOpen() ? p.nextAction() : null, p.createdAt());
+        }
+    }
+
+    @PostMapping("/api/payments/{team_slug}/initiate")
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<InitiatedPayment> initiate(@PathVariable("team_slug") String team, @Valid @RequestBody InitiatePaymentRequest request,
+                                    @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization, ServerHttpRequest http) {
+        return guard.billingManager(team)
+                .flatMap(caller -> service.initiate(team, request, caller, authorization, RequestOrigin.of(http)))
+                .map(InitiatedPayment::of);
+    }
+
+    @GetMapping("/api/payments/{team_slug}/history")
+    Mono<PaymentPage> history(@PathVariable("team_slug") String team,
+                              @RequestParam(name = "status", required = false) String status,
+                              @RequestParam(name = "page", defaultValue = "0") @Min(0) @Max(100_000) int page,
+                              @RequestParam(name = "size", defaultValue = "20") @Min(1) @Max(100) int size) {
+        PaymentStatus filter = status == null || status.isBlank() ? null : PaymentStatus.fromWire(status)
+                .orElseThrow(() -> ApiProblem.invalid("status", "must be one of pending, processing, completed, failed, cancelled"));
+        return guard.member(team).then(service.history(team, filter, page, size));
+    }
+
+    @GetMapping("/api/payments/{payment_id}/status")
+    Mono<PaymentView> status(@PathVariable("payment_id") String paymentId) {
+        return guard.caller().flatMap(caller -> service.visibleTo(paymentId, caller)).map(PaymentView::of);
+    }
+
+    @PostMapping("/api/payments/{payment_id}/cancel")
+    Mono<PaymentView> cancel(@PathVariable("payment_id") String paymentId, ServerHttpRequest http) {
+        return guard.caller()
+                .flatMap(caller -> service.visibleTo(paymentId, caller)
+                        .flatMap(payment -> guard.billingManager(payment.teamSlug())
+                                .flatMap(manager -> service.cancel(payment, manager, RequestOrigin.of(http)))))
+                .map(PaymentView::of);
+    }
+}

@@ -1,0 +1,137 @@
+package io.servelink.payment.payment;
+
+import io.r2dbc.spi.Readable;
+import io.servelink.contracts.events.payments.PaymentPurpose;
+import io.servelink.payment.provider.NextAction;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Payments in PostgreSQL. The {@code ...ForUpdate} reads lock the row for the rest of the transaction. */
+@Repository
+class PaymentRepository {
+
+    private static final String COLUMNS = "id, team_slug, purpose, reference, description, amount_minor, currency, method, "
+            + "payer_phone, status, idempotency_key, provider_payment_id, next_action::text AS next_action, failure_reason, "
+            + "flagged_mismatch, initiated_by, created_at, updated_at, settled_at";
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+
+    PaymentRepository(DatabaseClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    Mono<Payment> insert(Payment p) {
+        return bindAll(db.sql("INSERT INTO payments (id, team_slug, purpose, reference, description, amount_minor, currency, "
+                        + "method, payer_phone, status, idempotency_key, provider_payment_id, next_action, failure_reason, "
+                        + "flagged_mismatch, initiated_by, created_at, updated_at, settled_at) VALUES (:id, :team, :purpose, "
+                        + ":reference, :description, :amount, :currency, :method, :phone, :status, :key, :providerId, "
+                        + "CAST(:nextAction AS jsonb), :failure, :flagged, :initiatedBy, :createdAt, :updatedAt, :settledAt)"), p)
+                .fetch().rowsUpdated().thenReturn(p);
+    }
+
+    /** Writes the mutable columns of a payment. */
+    Mono<Payment> update(Payment p) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("UPDATE payments SET status = :status, provider_payment_id = :providerId, "
+                        + "next_action = CAST(:nextAction AS jsonb), failure_reason = :failure, flagged_mismatch = :flagged, "
+                        + "updated_at = :updatedAt, settled_at = :settledAt WHERE id = :id")
+                .bind("id", p.id())
+                .bind("status", p.status().wire())
+                .bind("flagged", p.flaggedMismatch())
+                .bind("updatedAt", p.updatedAt());
+        spec = nullable(spec, "providerId", p.providerPaymentId(), String.class);
+        spec = nullable(spec, "nextAction", p.nextAction() == null ? null : json.writeValueAsString(p.nextAction()), String.class);
+        spec = nullable(spec, "failure", p.failureReason(), String.class);
+        spec = nullable(spec, "settledAt", p.settledAt(), Instant.class);
+        return spec.fetch().rowsUpdated().thenReturn(p);
+    }
+
+    Mono<Payment> findById(UUID id) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id").bind("id", id).map(this::read).one();
+    }
+
+    Mono<Payment> lockById(UUID id) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id FOR UPDATE").bind("id", id).map(this::read).one();
+    }
+
+    Mono<Payment> lockByProviderId(String providerPaymentId) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE provider_payment_id = :pid FOR UPDATE")
+                .bind("pid", providerPaymentId).map(this::read).one();
+    }
+
+    Flux<Payment> page(String team, PaymentStatus status, long offset, int limit) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM payments WHERE team_slug = :team "
+                        + (status == null ? "" : "AND status = :status ") + "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                .bind("team", team).bind("limit", limit).bind("offset", offset);
+        if (status != null) {
+            spec = spec.bind("status", status.wire());
+        }
+        return spec.map(this::read).all();
+    }
+
+    Mono<Long> count(String team, PaymentStatus status) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT count(*) AS total FROM payments WHERE team_slug = :team"
+                + (status == null ? "" : " AND status = :status")).bind("team", team);
+        if (status != null) {
+            spec = spec.bind("status", status.wire());
+        }
+        return spec.map((row, meta) -> row.get("total", Long.class)).one();
+    }
+
+    /** Ids of payments still open and untouched since {@code before}, oldest first. */
+    Flux<UUID> openSince(Instant before, int limit) {
+        return db.sql("SELECT id FROM payments WHERE status IN ('pending', 'processing') AND updated_at < :before "
+                        + "ORDER BY updated_at LIMIT :limit")
+                .bind("before", before).bind("limit", limit)
+                .map((row, meta) -> row.get("id", UUID.class)).all();
+    }
+
+    private DatabaseClient.GenericExecuteSpec bindAll(DatabaseClient.GenericExecuteSpec spec, Payment p) {
+        spec = spec.bind("id", p.id())
+                .bind("team", p.teamSlug())
+                .bind("purpose", p.purpose().name())
+                .bind("reference", p.reference())
+                .bind("description", p.description())
+                .bind("amount", p.amountMinor())
+                .bind("currency", p.currency())
+                .bind("method", p.method().wire())
+                .bind("status", p.status().wire())
+                .bind("key", p.idempotencyKey())
+                .bind("flagged", p.flaggedMismatch())
+                .bind("initiatedBy", p.initiatedBy())
+                .bind("createdAt", p.createdAt())
+                .bind("updatedAt", p.updatedAt());
+        spec = nullable(spec, "phone", p.payerPhone(), String.class);
+        spec = nullable(spec, "providerId", p.providerPaymentId(), String.class);
+        spec = nullable(spec, "nextAction", p.nextAction() == null ? null : json.writeValueAsString(p.nextAction()), String.class);
+        spec = nullable(spec, "failure", p.failureReason(), String.class);
+        return nullable(spec, "settledAt", p.settledAt(), Instant.class);
+    }
+
+    private static <T> DatabaseClient.GenericExecuteSpec nullable(DatabaseClient.GenericExecuteSpec spec, String name, T value,
+                                                                 Class<T> type) {
+        return value == null ? spec.bindNull(name, type) : spec.bind(name, value);
+    }
+
+    private Payment read(Readable row) {
+        String nextAction = row.get("next_action", String.class);
+        return new Payment(row.get("id", UUID.class), row.get("team_slug", String.class),
+                PaymentPurpose.valueOf(row.get("purpose", String.class)), row.get("reference", String.class),
+                row.get("description", String.class), row.get("amount_minor", Long.class),
+                row.get("currency", String.class).strip(),
+                PaymentMethod.fromWire(row.get("method", String.class)).orElseThrow(),
+                row.get("payer_phone", String.class),
+                PaymentStatus.fromWire(row.get("status", String.class)).orElseThrow(),
+                row.get("idempotency_key", String.class), row.get("provider_payment_id", String.class),
+                nextAction == null ? null : json.readValue(nextAction, NextAction.class),
+                row.get("failure_reason", String.class), Boolean.TRUE.equals(row.get("flagged_mismatch", Boolean.class)),
+                row.get("initiated_by", String.class), row.get("created_at", Instant.class),
+                row.get("updated_at", Instant.class), row.get("settled_at", Instant.class));
+    }
+}

@@ -1,0 +1,214 @@
+package io.servelink.payment.payment;
+
+import io.servelink.contracts.events.payments.PaymentPurpose;
+import io.servelink.contracts.security.ServelinkClaims;
+import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.payment.audit.AuditLog;
+import io.servelink.payment.audit.RequestOrigin;
+import io.servelink.payment.provider.CreateProviderPayment;
+import io.servelink.payment.provider.ProviderClient;
+import io.servelink.payment.provider.ProviderException;
+import io.servelink.payment.provider.ProviderPayment;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** Starting, reading and cancelling payments on behalf of a team. */
+@Service
+class PaymentService {
+
+    private final PaymentRepository payments;
+    private final PaymentSettlement settlement;
+    private final ResourcesClient resources;
+    private final ProviderClient provider;
+    private final AuditLog audit;
+    private final PaymentSettings settings;
+    private final TransactionalOperator transactions;
+    private final Clock clock;
+
+    PaymentService(PaymentRepository payments, PaymentSettlement settlement, ResourcesClient resources,
+                   ProviderClient provider, AuditLog audit, PaymentSettings settings, TransactionalOperator transactions,
+                   Clock clock) {
+        this.payments = payments;
+        this.settlement = settlement;
+        this.resources = resources;
+        this.provider = provider;
+        this.audit = audit;
+        this.settings = settings;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /**
+     * Prices the payment at the catalog, stores it pending, then creates it at the provider with the payment id
+     * as idempotency key. A create that surely did not happen fails the payment; one whose outcome is unknown
+     * (timeout, 5xx) leaves it pending for reconciliation to settle.
+     */
+    Mono<Payment> initiate(String team, InitiatePaymentRequest request, ServelinkClaims caller, String authorization,
+                           RequestOrigin origin) {
+        PaymentMethod method = PaymentMethod.fromWire(request.paymentMethod()).orElseThrow();
+        if (method == PaymentMethod.MOBILE_MONEY && request.phone() == null) {
+            return Mono.error(ApiProblem.invalid("phone", "is required for mobile_money"));
+        }
+        PaymentPurpose purpose = PaymentPurpose.valueOf(request.purpose().toUpperCase(Locale.ROOT));
+        return resources.quote(team, request.purpose(), request.reference(), authorization)
+                .flatMap(quote -> requireFreshLogin(quote, caller).thenReturn(quote))
+                .map(quote -> Payment.start(UUID.randomUUID(), team, purpose, request.reference(), quote.description(),
+                        quote.amountMinor(), quote.currency(), method, method == PaymentMethod.MOBILE_MONEY ? request.phone() : null,
+                        caller.subject(), clock.instant()))
+                .flatMap(payment -> recordStart(payment, caller, origin))
+                .flatMap(this::createAtProvider);
+    }
+
+    private Mono<Void> requireFreshLogin(Quote quote, ServelinkClaims caller) {
+        PaymentSettings.FreshLogin rule = settings.freshLogin();
+        if (quote.amountMinor() < rule.amountThresholdMinor()) {
+            return Mono.empty();
+        }
+        Instant authTime = caller.authTime();
+        boolean fresh = authTime != null && !authTime.isBefore(clock.instant().minus(rule.maxAge()));
+        return fresh ? Mono.empty() : Mono.error(PaymentProblems.reauthenticate(rule.maxAge()));
+    }
+
+    private Mono<Payment> recordStart(Payment payment, ServelinkClaims caller, RequestOrigin origin) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("purpose", payment.purpose().name().toLowerCase(Locale.ROOT));
+        details.put("reference", payment.reference());
+        details.put("amount_minor", payment.amountMinor());
+        details.put("currency", payment.currency());
+        details.put("payment_method", payment.method().wire());
+        return payments.insert(payment)
+                .flatMap(p -> audit.record(caller.subject(), AuditLog.PAYMENT_INITIATED, p.teamSlug(), p.id(), origin, details)
+                        .thenReturn(p))
+                .as(transactions::transactional);
+    }
+
+    private Mono<Payment> createAtProvider(Payment payment) {
+        Map<String, String> metadata = Map.of("payment_id", payment.id().toString(), "team_slug", payment.teamSlug());
+        CreateProviderPayment body = new CreateProviderPayment(payment.amountMinor(), payment.currency(),
+                payment.method().wire(), payment.payerPhone(), payment.description(), settings.callbackUrl().toString(),
+                settings.returnUrl().replace("{payment_id}", payment.id().toString()), metadata);
+        return provider.create(body, payment.idempotencyKey())
+                .flatMap(created -> accepted(payment.id(), created))
+                .onErrorResume(ProviderException.class, e -> providerFailed(payment, e));
+    }
+
+    private Mono<Payment> accepted(UUID paymentId, ProviderPayment created) {
+        return payments.lockById(paymentId)
+                .flatMap(p -> payments.update(p.acceptedByProvider(created.id(), created.nextAction(), clock.instant())))
+                .flatMap(p -> applyReportedStatus(p, created))
+                .as(transactions::transactional);
+    }
+
+    /** The provider may answer a create with a status beyond pending (an idempotent replay, say). */
+    private Mono<Payment> applyReportedStatus(Payment payment, ProviderPayment reported) {
+        Optional<PaymentStatus> status = PaymentStatus.fromWire(reported.status());
+        if (status.isEmpty() || status.get() == payment.status()) {
+            return Mono.just(payment);
+        }
+        return settlement.apply(new PaymentSettlement.PaymentRef(payment.id(), reported.id()),
+                        new ReportedStatus(status.get(), reported.amountMinor(), reported.currency(), reported.failureReason()),
+                        "create answer")
+                .then(payments.findById(payment.id()));
+    }
+
+    private Mono<Payment> providerFailed(Payment payment, ProviderException e) {
+        return switch (e.kind()) {
+            case OUTCOME_UNKNOWN -> Mono.error(PaymentProblems.providerUnavailable(payment.id(), true, e.retryAfter()));
+            case NOT_SENT -> failLocally(payment.id(), "provider_unavailable")
+                    .then(Mono.error(PaymentProblems.providerUnavailable(null, false, e.retryAfter())));
+            case REJECTED -> failLocally(payment.id(), "provider_rejected")
+                    .then(Mono.error(PaymentProblems.providerRefused(payment.id())));
+        };
+    }
+
+    private Mono<Payment> failLocally(UUID paymentId, String reason) {
+        return payments.lockById(paymentId)
+                .filter(p -> p.status().isOpen())
+                .flatMap(p -> settlement.store(p.fail(reason, clock.instant())))
+                .as(transactions::transactional);
+    }
+
+    /** The payment, when the caller is a member of its team; otherwise it does not exist for them. */
+    Mono<Payment> visibleTo(String paymentId, ServelinkClaims caller) {
+        return parse(paymentId).flatMap(payments::findById)
+                .filter(p -> caller.isMemberOf(p.teamSlug()))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No payment '" + paymentId + "'")));
+    }
+
+    Mono<PaymentPage> history(String team, PaymentStatus status, int page, int size) {
+        return payments.page(team, status, (long) page * size, size).map(PaymentView::of).collectList()
+                .zipWith(payments.count(team, status), (items, total) -> new PaymentPage(items, page, size, total));
+    }
+
+    /**
+     * Cancels at the provider first, then here. When the provider says the payment is already completed or
+     * failed, its status is applied here and the caller gets 409. Provider unavailable: 503, nothing changes.
+     */
+    Mono<Payment> cancel(Payment payment, ServelinkClaims caller, RequestOrigin origin) {
+        if (payment.status().isTerminal()) {
+            return Mono.error(conflict(payment));
+        }
+        return providerIdOf(payment)
+                .flatMap(providerId -> provider.cancel(providerId)
+                        .flatMap(result -> result.cancelled() ? cancelLocally(payment.id(), caller, origin)
+                                : refusedAtProvider(payment.id(), result.payment())))
+                .switchIfEmpty(Mono.defer(() -> cancelLocally(payment.id(), caller, origin)))
+                .onErrorMap(ProviderException.class, e -> e.kind() == ProviderException.Kind.REJECTED
+                        ? PaymentProblems.providerRefused(payment.id())
+                        : ApiProblem.unavailable("The payment provider is unavailable; the payment was not cancelled, "
+                                + "try again later", e.retryAfter()));
+    }
+
+    /** The provider's id; looked up by idempotency key when the create answer was lost (empty: never created). */
+    private Mono<String> providerIdOf(Payment payment) {
+        if (payment.providerPaymentId() != null) {
+            return Mono.just(payment.providerPaymentId());
+        }
+        return provider.findByIdempotencyKey(payment.idempotencyKey()).flatMap(found -> Mono.justOrEmpty(found.map(ProviderPayment::id)));
+    }
+
+    private Mono<Payment> cancelLocally(UUID paymentId, ServelinkClaims caller, RequestOrigin origin) {
+        return payments.lockById(paymentId)
+                .flatMap(p -> {
+                    if (p.status().isTerminal()) {
+                        return Mono.error(conflict(p));
+                    }
+                    return settlement.store(p.cancel(clock.instant()));
+                })
+                .flatMap(p -> audit.record(caller.subject(), AuditLog.PAYMENT_CANCELLED, p.teamSlug(), p.id(), origin,
+                        Map.of("amount_minor", p.amountMinor(), "currency", p.currency())).thenReturn(p))
+                .as(transactions::transactional);
+    }
+
+    private Mono<Payment> refusedAtProvider(UUID paymentId, ProviderPayment real) {
+        Optional<PaymentStatus> status = real == null ? Optional.empty() : PaymentStatus.fromWire(real.status());
+        Mono<?> applied = status.isEmpty() ? Mono.empty()
+                : settlement.apply(new PaymentSettlement.PaymentRef(paymentId, real.id()),
+                        new ReportedStatus(status.get(), real.amountMinor(), real.currency(), real.failureReason()),
+                        "cancel refusal");
+        return applied.then(payments.findById(paymentId)).flatMap(p -> Mono.error(conflict(p)));
+    }
+
+    private static ApiProblem conflict(Payment payment) {
+        ApiProblem problem = ApiProblem.conflict("The payment is " + payment.status().wire()
+                + "; only pending or processing payments can be cancelled");
+        problem.getBody().setProperty("status", payment.status().wire());
+        return problem;
+    }
+
+    private static Mono<UUID> parse(String id) {
+        try {
+            return Mono.just(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Mono.empty();
+        }
+    }
+}

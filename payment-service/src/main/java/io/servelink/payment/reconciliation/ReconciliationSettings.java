@@ -1,0 +1,20 @@
+package io.servelink.payment.reconciliation;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code servelink.payment.reconciliation.*}.
+ *
+ * @param enabled   whether the schedule runs (the operator trigger works regardless)
+ * @param interval  pause between two runs
+ * @param minAge    a payment is asked about once it has been open and unchanged this long
+ * @param batchSize how many payments one run looks at, oldest first
+ * @param lockAtMostFor  how long a dead replica can hold the job lock
+ */
+@ConfigurationProperties("servelink.payment.reconciliation")
+public record ReconciliationSettings(@DefaultValue("true") boolean enabled, @DefaultValue("2m") Duration interval,
+                                     @DefaultValue("3m") Duration minAge, @DefaultValue("100") int batchSize,
+                                     @DefaultValue("10m") Duration lockAtMostFor) {
+}

@@ -1,0 +1,151 @@
+package io.servelink.payment.webhook;
+
+import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.payment.audit.AuditLog;
+import io.servelink.payment.audit.RequestOrigin;
+import io.servelink.payment.payment.PaymentSettlement;
+import io.servelink.payment.payment.PaymentStatus;
+import io.servelink.payment.payment.ReportedStatus;
+import io.servelink.payment.provider.ProviderSettings;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Receives provider webhooks: verifies the signature over the raw bytes, records every delivery in
+ * {@code payment_webhooks}, and applies a signed one once per provider event id, in one transaction with
+ * the payment's state change (so a redelivery racing the first finds the event already there).
+ */
+@Service
+class WebhookService {
+
+    static final URI INVALID_SIGNATURE = URI.create("https://problems.servelink.io/invalid-signature");
+    private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
+
+    private final WebhookSignature signature;
+    private final PaymentSettlement settlement;
+    private final AuditLog audit;
+    private final DatabaseClient db;
+    private final JsonMapper json;
+    private final TransactionalOperator transactions;
+    private final Clock clock;
+
+    WebhookService(ProviderSettings provider, PaymentSettlement settlement, AuditLog audit, DatabaseClient db,
+                   JsonMapper json, TransactionalOperator transactions, Clock clock) {
+        this.signature = new WebhookSignature(provider.webhookSecret(), provider.webhookTolerance());
+        this.settlement = settlement;
+        this.audit = audit;
+        this.db = db;
+        this.json = json;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** What was done with a delivery: the outcome and the payment it concerned (for the 2xx answer). */
+    record Receipt(String outcome, String paymentId) {
+    }
+
+    Mono<Receipt> receive(byte[] body, String timestamp, String signatureHeader, RequestOrigin origin) {
+        WebhookSignature.Verdict verdict = signature.verify(timestamp, signatureHeader, body, clock.instant());
+        String raw = new String(body, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
+        if (verdict != WebhookSignature.Verdict.VALID) {
+            return reject(raw, verdict, origin);
+        }
+        Optional<WebhookEvent> parsed = parse(body);
+        Optional<PaymentStatus> status = parsed.map(WebhookEvent::payment).flatMap(p -> PaymentStatus.fromWire(p.status()));
+        if (parsed.isEmpty() || parsed.get().eventId() == null || parsed.get().eventId().isBlank() || status.isEmpty()) {
+            return insert(null, null, null, null, raw, true, "malformed", origin)
+                    .then(Mono.error(ApiProblem.invalid("body", "is not a payment webhook of the documented shape")));
+        }
+        return apply(parsed.get(), status.get(), raw, origin);
+    }
+
+    private Mono<Receipt> apply(WebhookEvent event, PaymentStatus status, String raw, RequestOrigin origin) {
+        WebhookEvent.ReportedPayment reported = event.payment();
+        UUID paymentId = metadataPaymentId(reported);
+        return insert(event.eventId(), paymentId, reported.id(), status.wire(), raw, true, "received", origin)
+                .flatMap(rowId -> settlement.apply(new PaymentSettlement.PaymentRef(paymentId, reported.id()),
+                                new ReportedStatus(status, reported.amountMinor(), reported.currency(), reported.failureReason()),
+                                "webhook " + event.eventId())
+                        .flatMap(result -> recordOutcome(rowId, result)))
+                .switchIfEmpty(Mono.fromSupplier(() -> {
+                    log.info("Webhook event {} was already processed; redelivery acknowledged", event.eventId());
+                    return new Receipt("duplicate", paymentId == null ? null : paymentId.toString());
+                }))
+                .as(transactions::transactional);
+    }
+
+    private Mono<Receipt> recordOutcome(long rowId, PaymentSettlement.Result result) {
+        if (result.paymentId() == null || result.status() == null) {
+            log.warn("Webhook row {} concerns no payment known here; acknowledged and recorded", rowId);
+        }
+        return db.sql("UPDATE payment_webhooks SET outcome = :outcome, payment_id = :payment WHERE id = :id")
+                .bind("outcome", result.outcome().wire())
+                .bind("payment", Parameter.fromOrEmpty(result.status() == null ? null : result.paymentId(), UUID.class))
+                .bind("id", rowId)
+                .fetch().rowsUpdated()
+                .thenReturn(new Receipt(result.outcome().wire(), result.paymentId() == null ? null : result.paymentId().toString()));
+    }
+
+    private Mono<Receipt> reject(String raw, WebhookSignature.Verdict verdict, RequestOrigin origin) {
+        String reason = verdict.name().toLowerCase(java.util.Locale.ROOT);
+        log.warn("Webhook rejected from {}: signature {}", origin.remoteAddress(), reason);
+        return insert(null, null, null, null, raw, false, "rejected_" + reason, origin)
+                .then(audit.record("payment-provider", AuditLog.WEBHOOK_REJECTED, null, null, origin, Map.of("reason", reason)))
+                .as(transactions::transactional)
+                .then(Mono.error(new ApiProblem(HttpStatus.UNAUTHORIZED, INVALID_SIGNATURE, "Invalid webhook signature",
+                        "The webhook signature is " + reason + "; see docs/PAYMENT_BACKEND_SPEC.md")));
+    }
+
+    /** Stores a delivery; empty when a signed delivery with the same event id is already stored. */
+    private Mono<Long> insert(String eventId, UUID paymentId, String providerPaymentId, String status, String raw,
+                              boolean signatureOk, String outcome, RequestOrigin origin) {
+        return db.sql("INSERT INTO payment_webhooks (provider_event_id, payment_id, provider_payment_id, reported_status, "
+                        + "raw_body, signature_ok, outcome, remote_address) VALUES (:event, :payment, :providerId, :status, :raw, "
+                        + ":ok, :outcome, :remote) ON CONFLICT (provider_event_id) WHERE signature_ok DO NOTHING RETURNING id")
+                .bind("event", Parameter.fromOrEmpty(Optional.ofNullable(eventId).map(e -> e.length() > 100 ? e.substring(0, 100) : e).orElse(null), String.class))
+                .bind("payment", Parameter.fromOrEmpty(null, UUID.class))
+                .bind("providerId", Parameter.fromOrEmpty(providerPaymentId == null ? null : abbreviate(providerPaymentId), String.class))
+                .bind("status", Parameter.fromOrEmpty(status, String.class))
+                .bind("raw", raw)
+                .bind("ok", signatureOk)
+                .bind("outcome", outcome)
+                .bind("remote", Parameter.fromOrEmpty(origin.remoteAddress(), String.class))
+                .map((row, meta) -> row.get("id", Long.class))
+                .one();
+    }
+
+    private Optional<WebhookEvent> parse(byte[] body) {
+        try {
+            return Optional.ofNullable(json.readValue(body, WebhookEvent.class)).filter(e -> e.payment() != null);
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static UUID metadataPaymentId(WebhookEvent.ReportedPayment payment) {
+        String id = payment.metadata() == null ? null : payment.metadata().get("payment_id");
+        try {
+            return id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() > 100 ? value.substring(0, 100) : value;
+    }
+}
