@@ -65,7 +65,8 @@ class Reconciliation {
                 .flatMap(found -> found.map(p -> applyReport(paymentId, p)).orElseGet(() -> neverReached(paymentId)))
                 .defaultIfEmpty(Outcome.UNCHANGED)
                 .onErrorResume(e -> {
-                    log.warn("Reconciliation of payment {} failed; retried next run: {}", paymentId, e.toString());
+                    log.warn("Reconciliation of payment {} failed; retried next run: {} (cause: {})", paymentId, e.toString(),
+                            String.valueOf(e.getCause()));
                     return Mono.just(Outcome.ERROR);
                 });
     }
