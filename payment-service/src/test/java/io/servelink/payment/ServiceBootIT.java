@@ -35,4 +35,17 @@ class ServiceBootIT {
         client().get().uri("/api/payments/demo/history").header("Authorization", "Bearer " + TestTokens.forged("demo"))
                 .exchange().expectStatus().isUnauthorized();
     }
+
+    @Test
+    void hasNoSimulatedProviderOutsideTheLocalProfile() {
+        client().post().uri("/simulator/provider/v1/payments").exchange().expectStatus().isUnauthorized();
+        client().get().uri("/simulator/provider/checkout/x").header("Authorization", "Bearer " + TestTokens.owner("demo"))
+                .exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void acceptsWebhookDeliveriesWithoutTokenButNotWithoutSignature() {
+        client().post().uri("/api/payments/callback").bodyValue("{}").exchange().expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.type").isEqualTo("https://problems.servelink.io/invalid-signature");
+    }
 }

@@ -75,7 +75,7 @@ class ProviderSimulator {
     }
 
     @PostMapping("/v1/payments")
-    ResponseEntity<?> create(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    ResponseEntity<?> create(@RequestHeader(name = SimulatorApiKeyFilter.API_KEY_HEADER, required = false) String authorization,
                              @RequestHeader(name = "Idempotency-Key", required = false) String key,
                              @RequestBody CreateProviderPayment body, ServerHttpRequest request) {
         if (!authorized(authorization)) {
@@ -111,7 +111,7 @@ class ProviderSimulator {
     }
 
     @GetMapping("/v1/payments/{id}")
-    ResponseEntity<?> get(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    ResponseEntity<?> get(@RequestHeader(name = SimulatorApiKeyFilter.API_KEY_HEADER, required = false) String authorization,
                           @PathVariable("id") String id) {
         if (!authorized(authorization)) {
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("error", "unauthorized"));
@@ -121,14 +121,14 @@ class ProviderSimulator {
     }
 
     @GetMapping("/v1/payments/by-idempotency-key/{key}")
-    ResponseEntity<?> byKey(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    ResponseEntity<?> byKey(@RequestHeader(name = SimulatorApiKeyFilter.API_KEY_HEADER, required = false) String authorization,
                             @PathVariable("key") String key) {
         String id = idsByKey.get(key);
         return id == null ? ResponseEntity.notFound().build() : get(authorization, id);
     }
 
     @PostMapping("/v1/payments/{id}/cancel")
-    ResponseEntity<?> cancel(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    ResponseEntity<?> cancel(@RequestHeader(name = SimulatorApiKeyFilter.API_KEY_HEADER, required = false) String authorization,
                              @PathVariable("id") String id) {
         if (!authorized(authorization)) {
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("error", "unauthorized"));
