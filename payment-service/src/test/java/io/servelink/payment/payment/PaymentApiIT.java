@@ -177,7 +177,9 @@ class PaymentApiIT extends PaymentItSupport {
         String paymentId = pendingPayment();
 
         status(paymentId, TestTokens.member(TEAM)).expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("pending").jsonPath("$.amount_minor").isEqualTo(900);
+                .expectBody().jsonPath("$.status").isEqualTo("pending").jsonPath("$.amount_minor").isEqualTo(900)
+                .jsonPath("$.team_slug").isEqualTo(TEAM)
+                .jsonPath("$.created_at").value(at -> assertThat(Instant.parse((String) at)).isBeforeOrEqualTo(Instant.now()));
         status(paymentId, TestTokens.owner(OTHER_TEAM)).expectStatus().isNotFound();
         status("not-a-uuid", TestTokens.member(TEAM)).expectStatus().isNotFound();
         client().post().uri("/api/payments/{id}/cancel", paymentId).header("Authorization", "Bearer " + TestTokens.owner(OTHER_TEAM))
