@@ -68,9 +68,13 @@ class PaymentController {
     @PostMapping("/api/payments/{payment_id}/cancel")
     Mono<PaymentView> cancel(@PathVariable("payment_id") String paymentId, ServerHttpRequest http) {
         return guard.caller()
-                .flatMap(caller -> service.visibleTo(paymentId, caller)
-                        .flatMap(payment -> guard.billingManager(payment.teamSlug())
-                                .flatMap(manager -> service.cancel(payment, manager, RequestOrigin.of(http)))))
+                .flatMap(caller -> service.visibleTo(paymentId, caller))
+                .flatMap(payment -> cancelAsBillingManager(payment, RequestOrigin.of(http)))
                 .map(PaymentView::of);
+    }
+
+    /** Members see the payment (so 403, not 404), but only an owner or admin may cancel it. */
+    private Mono<Payment> cancelAsBillingManager(Payment payment, RequestOrigin origin) {
+        return guard.billingManager(payment.teamSlug()).flatMap(manager -> service.cancel(payment, manager, origin));
     }
 }

@@ -7,10 +7,14 @@ import io.servelink.contracts.events.payments.PaymentCompleted;
 import io.servelink.contracts.events.payments.PaymentPurpose;
 import io.servelink.payment.PaymentItSupport;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
 class WebhookIT extends PaymentItSupport {
 
@@ -36,6 +40,26 @@ class WebhookIT extends PaymentItSupport {
             assertThat(event.method()).isEqualTo("mobile_money");
         });
         assertThat(queryLong("SELECT count(*) FROM invoices WHERE payment_id = ?", UUID.fromString(paymentId))).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentDeliveriesOfTheSameEventCompleteOnceAndPublishOneEvent() {
+        String paymentId = pendingPayment();
+        byte[] body = webhookBody("evt-burst-" + paymentId, paymentId, "completed", 900, "EUR").getBytes(StandardCharsets.UTF_8);
+        long now = Instant.now().getEpochSecond();
+        WebClient web = WebClient.create("http://localhost:" + port);
+
+        List<Integer> statuses = Flux.range(0, 6)
+                .flatMap(i -> web.post().uri("/api/payments/callback").contentType(MediaType.APPLICATION_JSON)
+                        .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
+                        .header(WebhookSignature.SIGNATURE_HEADER, SIGNER.sign(now, body))
+                        .bodyValue(body).exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())), 6)
+                .collectList().block(Duration.ofSeconds(30));
+
+        assertThat(statuses).hasSize(6).containsOnly(200);
+        assertThat(statusOf(paymentId)).isEqualTo("completed");
+        assertThat(queryLong("SELECT count(*) FROM invoices WHERE payment_id = ?", UUID.fromString(paymentId))).isEqualTo(1);
+        assertThat(paymentEvents(paymentId)).hasSize(1);
     }
 
     @Test
