@@ -7,22 +7,17 @@ import java.net.URI;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
  * Points a project request at the project's upstream (path and query kept), or answers for the gateway: 404 for a
  * host under the ingress suffix that no project has, 503 for a suspended project. The upstream gets its own Host;
- * the client's Host travels in {@code X-Forwarded-Host}. Runs right after {@code RouteToRequestUrlFilter}, whose
+ * the client's Host travels in {@code X-Forwarded-Host} ({@link IngressForwardedHeaders}). Runs right after {@code RouteToRequestUrlFilter}, whose
  * placeholder URL it replaces.
  */
 class ProjectIngressFilter implements GatewayFilter {
-
-    static final String FORWARDED_HOST = "X-Forwarded-Host";
-    static final String FORWARDED_PROTO = "X-Forwarded-Proto";
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -32,15 +27,9 @@ class ProjectIngressFilter implements GatewayFilter {
     }
 
     private static Mono<Void> proxy(Project project, ServerWebExchange exchange, GatewayFilterChain chain) {
-        ServerHttpRequest request = exchange.getRequest();
-        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, upstreamUrl(project.upstreamUri(), request.getURI()));
-        String clientHost = request.getHeaders().getFirst(HttpHeaders.HOST);
-        String scheme = request.getSslInfo() == null ? "http" : "https";
-        ServerHttpRequest forwarded = request.mutate().headers(headers -> {
-            headers.set(FORWARDED_HOST, clientHost);
-            headers.set(FORWARDED_PROTO, scheme);
-        }).build();
-        return chain.filter(exchange.mutate().request(forwarded).build());
+        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR,
+                upstreamUrl(project.upstreamUri(), exchange.getRequest().getURI()));
+        return chain.filter(exchange);
     }
 
     static URI upstreamUrl(URI upstream, URI requested) {
