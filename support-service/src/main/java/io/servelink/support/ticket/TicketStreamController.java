@@ -32,8 +32,8 @@ class TicketStreamController {
     }
 
     @GetMapping(path = "/api/support/{team_slug}/tickets/{ticket_id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Mono<Flux<ServerSentEvent<Object>>> stream(@PathVariable("team_slug") String team, @PathVariable("ticket_id") UUID id) {
-        return access.onTeam(team).flatMap(caller -> service.find(id, team).map(ticket -> events(ticket, caller.agent())));
+    Flux<ServerSentEvent<Object>> stream(@PathVariable("team_slug") String team, @PathVariable("ticket_id") UUID id) {
+        return access.onTeam(team).flatMapMany(caller -> service.find(id, team).flatMapMany(ticket -> events(ticket, caller.agent())));
     }
 
     private Flux<ServerSentEvent<Object>> events(Ticket ticket, boolean agent) {
