@@ -1,5 +1,6 @@
 package io.servelink.payment.payment;
 
+import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import io.servelink.payment.audit.RequestOrigin;
@@ -45,6 +46,7 @@ class PaymentController {
     @ResponseStatus(HttpStatus.CREATED)
     Mono<InitiatedPayment> initiate(@PathVariable("team_slug") String team, @Valid @RequestBody InitiatePaymentRequest request,
                                     @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization, ServerHttpRequest http) {
+        ApiParams.requireSlug("team_slug", team);
         return guard.billingManager(team)
                 .flatMap(caller -> service.initiate(team, request, caller, authorization, RequestOrigin.of(http)))
                 .map(InitiatedPayment::of);
@@ -55,6 +57,7 @@ class PaymentController {
                               @RequestParam(name = "status", required = false) String status,
                               @RequestParam(name = "page", defaultValue = "0") @Min(0) @Max(100_000) int page,
                               @RequestParam(name = "size", defaultValue = "20") @Min(1) @Max(100) int size) {
+        ApiParams.requireSlug("team_slug", team);
         PaymentStatus filter = status == null || status.isBlank() ? null : PaymentStatus.fromWire(status)
                 .orElseThrow(() -> ApiProblem.invalid("status", "must be one of pending, processing, completed, failed, cancelled"));
         return guard.member(team).then(service.history(team, filter, page, size));

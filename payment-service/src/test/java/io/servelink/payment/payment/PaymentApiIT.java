@@ -254,6 +254,8 @@ class PaymentApiIT extends PaymentItSupport {
                 .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("size");
         client().get().uri("/api/payments/{team}/history", TEAM).header("Authorization", "Bearer " + TestTokens.member(OTHER_TEAM))
                 .exchange().expectStatus().isForbidden();
+        client().get().uri("/api/payments/{team}/history", "Not_A_Slug").header("Authorization", "Bearer " + TestTokens.member(TEAM))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("team_slug");
     }
 
     @Test
