@@ -1,5 +1,6 @@
 package io.servelink.payment.reconciliation;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.payment.payment.OpenPayments;
 import io.servelink.payment.payment.PaymentSettlement;
 import io.servelink.payment.payment.PaymentStatus;
@@ -32,9 +33,11 @@ class Reconciliation {
     private final ProviderClient provider;
     private final ReconciliationSettings settings;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     Reconciliation(OpenPayments openPayments, PaymentSettlement settlement, ProviderClient provider,
-                   ReconciliationSettings settings, Clock clock) {
+                   ReconciliationSettings settings, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
         this.openPayments = openPayments;
         this.settlement = settlement;
         this.provider = provider;
@@ -51,6 +54,8 @@ class Reconciliation {
                 .concatMap(this::reconcile)
                 .reduce(new Summary(0, 0, 0), (sum, outcome) -> new Summary(sum.checked() + 1,
                         sum.changed() + (outcome == Outcome.CHANGED ? 1 : 0), sum.errors() + (outcome == Outcome.ERROR ? 1 : 0)))
+                .doOnNext(summary -> meters.counter("servelink.payment.reconciliation.changed").increment(summary.changed()))
+                .doOnNext(summary -> meters.counter("servelink.payment.reconciliation.errors").increment(summary.errors()))
                 .doOnNext(summary -> log.info("Reconciliation: {} open payments checked, {} changed, {} errors",
                         summary.checked(), summary.changed(), summary.errors()));
     }

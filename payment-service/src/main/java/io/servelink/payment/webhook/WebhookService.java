@@ -1,5 +1,6 @@
 package io.servelink.payment.webhook;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.payment.audit.AuditLog;
 import io.servelink.payment.audit.RequestOrigin;
@@ -42,9 +43,11 @@ class WebhookService {
     private final JsonMapper json;
     private final TransactionalOperator transactions;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     WebhookService(ProviderSettings provider, PaymentSettlement settlement, AuditLog audit, DatabaseClient db,
-                   JsonMapper json, TransactionalOperator transactions, Clock clock) {
+                   JsonMapper json, TransactionalOperator transactions, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
         this.signature = new WebhookSignature(provider.webhookSecret(), provider.webhookTolerance());
         this.settlement = settlement;
         this.audit = audit;
@@ -58,7 +61,18 @@ class WebhookService {
     record Receipt(String outcome, String paymentId) {
     }
 
+    /** Counts deliveries by outcome ({@code servelink.payment.webhooks}). */
     Mono<Receipt> receive(byte[] body, String timestamp, String signatureHeader, RequestOrigin origin) {
+        return verifyAndApply(body, timestamp, signatureHeader, origin)
+                .doOnNext(receipt -> count(receipt.outcome()))
+                .doOnError(ApiProblem.class, e -> count(e.getStatusCode().value() == 401 ? "rejected_signature" : "malformed"));
+    }
+
+    private void count(String outcome) {
+        meters.counter("servelink.payment.webhooks", "outcome", outcome).increment();
+    }
+
+    private Mono<Receipt> verifyAndApply(byte[] body, String timestamp, String signatureHeader, RequestOrigin origin) {
         WebhookSignature.Verdict verdict = signature.verify(timestamp, signatureHeader, body, clock.instant());
         String raw = new String(body, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
         if (verdict != WebhookSignature.Verdict.VALID) {

@@ -43,6 +43,7 @@ class ProviderSimulatorIT {
         resources.start();
         // the simulator lives in this service: the provider base URL and the callback name our own port
         registry.add("server.port", () -> PORT);
+        registry.add("servelink.payment.public-url", () -> "http://localhost:" + PORT);
         registry.add("servelink.payment.resources-url", resources::baseUrl);
         registry.add("servelink.payment.simulator.completion-delay", () -> "300ms");
         registry.add("servelink.payment.reconciliation.enabled", () -> "false");
