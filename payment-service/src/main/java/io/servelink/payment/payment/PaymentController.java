@@ -10,14 +10,16 @@ import jakarta.validation.constraints.Min;
 import java.time.Instant;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -42,14 +44,36 @@ class PaymentController {
         }
     }
 
+    /** The scope of resources-service's service token: it may start renewal payments, nothing else. */
+    static final String RENEW_SCOPE = "SCOPE_payments:renew";
+
     @PostMapping("/api/payments/{team_slug}/initiate")
-    @ResponseStatus(HttpStatus.CREATED)
-    Mono<InitiatedPayment> initiate(@PathVariable("team_slug") String team, @Valid @RequestBody InitiatePaymentRequest request,
-                                    @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization, ServerHttpRequest http) {
+    Mono<ResponseEntity<InitiatedPayment>> initiate(@PathVariable("team_slug") String team,
+                                                    @Valid @RequestBody InitiatePaymentRequest request,
+                                                    @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+                                                    @RequestHeader(name = "Idempotency-Key", required = false) String clientKey,
+                                                    ServerHttpRequest http) {
         ApiParams.requireSlug("team_slug", team);
-        return guard.billingManager(team)
-                .flatMap(caller -> service.initiate(team, request, caller, authorization, RequestOrigin.of(http)))
-                .map(InitiatedPayment::of);
+        return initiator(team, request)
+                .flatMap(initiator -> service.initiate(team, request, initiator, authorization, clientKey, RequestOrigin.of(http)))
+                .map(started -> ResponseEntity.status(started.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
+                        .body(InitiatedPayment.of(started.payment())));
+    }
+
+    /**
+     * An owner or admin of the team; for a renewal also a service token with scope {@code payments:renew} (the
+     * renewal job of resources-service, which has no team role).
+     */
+    private Mono<PaymentService.Initiator> initiator(String team, InitiatePaymentRequest request) {
+        Mono<PaymentService.Initiator> manager = guard.billingManager(team).map(claims -> new PaymentService.Initiator(claims, false));
+        if (!"renewal".equals(request.purpose())) {
+            return manager;
+        }
+        return ReactiveSecurityContextHolder.getContext()
+                .map(SecurityContext::getAuthentication)
+                .filter(auth -> auth.getAuthorities().stream().anyMatch(a -> RENEW_SCOPE.equals(a.getAuthority())))
+                .flatMap(auth -> guard.caller().map(claims -> new PaymentService.Initiator(claims, true)))
+                .switchIfEmpty(manager);
     }
 
     @GetMapping("/api/payments/{team_slug}/history")

@@ -27,13 +27,22 @@ class PaymentRepository {
         this.json = json;
     }
 
-    Mono<Payment> insert(Payment p) {
-        return bindAll(db.sql("INSERT INTO payments (id, team_slug, purpose, reference, description, amount_minor, currency, "
-                        + "method, payer_phone, status, idempotency_key, provider_payment_id, next_action, failure_reason, "
-                        + "flagged_mismatch, initiated_by, created_at, updated_at, settled_at) VALUES (:id, :team, :purpose, "
-                        + ":reference, :description, :amount, :currency, :method, :phone, :status, :key, :providerId, "
-                        + "CAST(:nextAction AS jsonb), :failure, :flagged, :initiatedBy, :createdAt, :updatedAt, :settledAt)"), p)
+    /** Inserts a new payment; {@code clientKey} is the caller's Idempotency-Key, or null. */
+    Mono<Payment> insert(Payment p, String clientKey) {
+        return nullable(bindAll(db.sql("INSERT INTO payments (id, team_slug, purpose, reference, description, amount_minor, "
+                        + "currency, method, payer_phone, status, idempotency_key, provider_payment_id, next_action, failure_reason, "
+                        + "flagged_mismatch, initiated_by, created_at, updated_at, settled_at, client_idempotency_key) VALUES (:id, "
+                        + ":team, :purpose, :reference, :description, :amount, :currency, :method, :phone, :status, :key, :providerId, "
+                        + "CAST(:nextAction AS jsonb), :failure, :flagged, :initiatedBy, :createdAt, :updatedAt, :settledAt, "
+                        + ":clientKey)"), p), "clientKey", clientKey, String.class)
                 .fetch().rowsUpdated().thenReturn(p);
+    }
+
+    /** The team's live (pending, processing or completed) payment started with this Idempotency-Key. */
+    Mono<Payment> findLiveByClientKey(String team, String clientKey) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE team_slug = :team AND client_idempotency_key = :clientKey "
+                        + "AND status IN ('pending', 'processing', 'completed')")
+                .bind("team", team).bind("clientKey", clientKey).map(this::read).one();
     }
 
     /** Writes the mutable columns of a payment. */

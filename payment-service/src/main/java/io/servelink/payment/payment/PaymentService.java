@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -46,25 +47,55 @@ class PaymentService {
         this.clock = clock;
     }
 
+    /** Who starts a payment: a team's owner or admin, or a service (resources-service's renewal job). */
+    record Initiator(ServelinkClaims claims, boolean service) {
+    }
+
+    /** The payment an initiate answers, and whether it was started before under the same Idempotency-Key. */
+    record Initiation(Payment payment, boolean replayed) {
+    }
+
     /**
      * Prices the payment at the catalog, stores it pending, then creates it at the provider with the payment id
      * as idempotency key. A create that surely did not happen fails the payment; one whose outcome is unknown
-     * (timeout, 5xx) leaves it pending for reconciliation to settle.
+     * (timeout, 5xx) leaves it pending for reconciliation to settle. With the caller's {@code Idempotency-Key},
+     * a live payment (pending, processing, completed) started under that key is answered instead of a new one.
      */
-    Mono<Payment> initiate(String team, InitiatePaymentRequest request, ServelinkClaims caller, String authorization,
-                           RequestOrigin origin) {
+    Mono<Initiation> initiate(String team, InitiatePaymentRequest request, Initiator initiator, String authorization,
+                              String clientKey, RequestOrigin origin) {
         PaymentMethod method = PaymentMethod.fromWire(request.paymentMethod()).orElseThrow();
         if (method == PaymentMethod.MOBILE_MONEY && request.phone() == null) {
             return Mono.error(ApiProblem.invalid("phone", "is required for mobile_money"));
         }
+        if (clientKey != null && (clientKey.isBlank() || clientKey.length() > 200)) {
+            return Mono.error(ApiProblem.invalid("Idempotency-Key", "must be 1 to 200 characters"));
+        }
         PaymentPurpose purpose = PaymentPurpose.valueOf(request.purpose().toUpperCase(Locale.ROOT));
-        return resources.quote(team, request.purpose(), request.reference(), authorization)
-                .flatMap(quote -> requireFreshLogin(quote, caller).thenReturn(quote))
+        Mono<Initiation> fresh = resources.quote(team, request.purpose(), request.reference(), authorization)
+                .flatMap(quote -> (initiator.service() ? Mono.<Void>empty() : requireFreshLogin(quote, initiator.claims()))
+                        .thenReturn(quote))
                 .map(quote -> Payment.start(UUID.randomUUID(), team, purpose, request.reference(), quote.description(),
                         quote.amountMinor(), quote.currency(), method, method == PaymentMethod.MOBILE_MONEY ? request.phone() : null,
-                        caller.subject(), clock.instant()))
-                .flatMap(payment -> recordStart(payment, caller, origin))
-                .flatMap(this::createAtProvider);
+                        initiator.claims().subject(), clock.instant()))
+                .flatMap(payment -> recordStart(payment, clientKey, initiator.claims(), origin))
+                .flatMap(this::createAtProvider)
+                .map(payment -> new Initiation(payment, false));
+        if (clientKey == null) {
+            return fresh;
+        }
+        String reference = request.reference();
+        return payments.findLiveByClientKey(team, clientKey)
+                .flatMap(existing -> replay(existing, purpose, reference))
+                .switchIfEmpty(Mono.defer(() -> fresh.onErrorResume(DataIntegrityViolationException.class,
+                        // a concurrent initiate with the same key won the insert: answer its payment
+                        e -> payments.findLiveByClientKey(team, clientKey).switchIfEmpty(Mono.error(e))
+                                .flatMap(existing -> replay(existing, purpose, reference)))));
+    }
+
+    private static Mono<Initiation> replay(Payment existing, PaymentPurpose purpose, String reference) {
+        return existing.purpose() == purpose && existing.reference().equals(reference)
+                ? Mono.just(new Initiation(existing, true))
+                : Mono.error(ApiProblem.conflict("The Idempotency-Key was already used for another payment"));
     }
 
     private Mono<Void> requireFreshLogin(Quote quote, ServelinkClaims caller) {
@@ -77,14 +108,17 @@ class PaymentService {
         return fresh ? Mono.empty() : Mono.error(PaymentProblems.reauthenticate(rule.maxAge()));
     }
 
-    private Mono<Payment> recordStart(Payment payment, ServelinkClaims caller, RequestOrigin origin) {
+    private Mono<Payment> recordStart(Payment payment, String clientKey, ServelinkClaims caller, RequestOrigin origin) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("purpose", payment.purpose().name().toLowerCase(Locale.ROOT));
         details.put("reference", payment.reference());
         details.put("amount_minor", payment.amountMinor());
         details.put("currency", payment.currency());
         details.put("payment_method", payment.method().wire());
-        return payments.insert(payment)
+        if (clientKey != null) {
+            details.put("idempotency_key", clientKey);
+        }
+        return payments.insert(payment, clientKey)
                 .flatMap(p -> audit.record(caller.subject(), AuditLog.PAYMENT_INITIATED, p.teamSlug(), p.id(), origin, details)
                         .thenReturn(p))
                 .as(transactions::transactional);

@@ -16,6 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
 import io.servelink.contracts.spring.LocalTokens;
+import io.servelink.contracts.spring.ServelinkAutoConfiguration;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import io.servelink.infra.test.TestTokens;
 import io.servelink.payment.PaymentItSupport;
 import java.time.Duration;
@@ -170,6 +176,65 @@ class PaymentApiIT extends PaymentItSupport {
         wiremock.verify(0, postRequestedFor(urlEqualTo("/v1/payments")));
 
         initiateRaw(TEAM, OWNER, body).expectStatus().isCreated();
+    }
+
+    /** What resources-service's renewal job shows: no team, no role, scope {@code payments:renew resources:quote}. */
+    private static String serviceToken(String scope) {
+        Instant now = Instant.now();
+        JwtClaimsSet claims = JwtClaimsSet.builder().issuer("servelink-tests").subject("service:resources-service")
+                .issuedAt(now).expiresAt(now.plusSeconds(300)).claim("scope", scope)
+                .claim("teams", Map.of()).claim("roles", java.util.List.of()).build();
+        return NimbusJwtEncoder.withSecretKey(ServelinkAutoConfiguration.hmacKey(TestTokens.SECRET)).build()
+                .encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).type("JWT").build(), claims)).getTokenValue();
+    }
+
+    @Test
+    void theRenewalJobsServiceTokenMayStartRenewalsOnlyAndNeedsNoFreshLogin() {
+        wiremock.stubFor(get(urlPathEqualTo("/api/resources/acme/quote")).withQueryParam("purpose", equalTo("renewal"))
+                .willReturn(okJson("{\"amount_minor\": 20000, \"currency\": \"EUR\", \"description\": \"CPU +1, 30 more days\"}")));
+        quote(TEAM, "plan:pro", 900, "EUR", "Pro plan");
+        providerAccepts("push");
+        String service = serviceToken("payments:renew resources:quote");
+
+        initiateRaw(TEAM, service, """
+                {"purpose": "renewal", "reference": "addon:cpu-1", "payment_method": "mobile_money", "phone": "+237670000001"}""")
+                .expectStatus().isCreated().expectBody().jsonPath("$.amount_minor").isEqualTo(20000);
+        wiremock.verify(getRequestedFor(urlPathEqualTo("/api/resources/acme/quote"))
+                .withQueryParam("purpose", equalTo("renewal")).withHeader("Authorization", equalTo("Bearer " + service)));
+        assertThat(queryString("SELECT initiated_by FROM payments WHERE reference = 'addon:cpu-1'")).isEqualTo("service:resources-service");
+
+        initiateRaw(TEAM, service, """
+                {"purpose": "plan_upgrade", "reference": "plan:pro", "payment_method": "credit_card"}""")
+                .expectStatus().isForbidden();
+        initiateRaw(TEAM, serviceToken("resources:quote"), """
+                {"purpose": "renewal", "reference": "addon:cpu-1", "payment_method": "credit_card"}""")
+                .expectStatus().isForbidden();
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyAnswersTheLivePaymentAndAFailedOneMayBeStartedAgain() {
+        quote(TEAM, "addon:key-1", 100, "EUR", "RAM +500 MB");
+        providerAccepts("push");
+        String body = """
+                {"purpose": "addon", "reference": "addon:key-1", "payment_method": "mobile_money", "phone": "+237670000001"}""";
+        java.util.function.Function<String, org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec> withKey =
+                key -> client().post().uri("/api/payments/{team}/initiate", TEAM).header("Authorization", "Bearer " + OWNER)
+                        .header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+
+        String first = (String) withKey.apply("addon:key-1").expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("payment_id");
+        withKey.apply("addon:key-1").expectStatus().isOk().expectBody().jsonPath("$.payment_id").isEqualTo(first);
+        wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/payments")));
+        client().post().uri("/api/payments/{team}/initiate", TEAM).header("Authorization", "Bearer " + OWNER)
+                .header("Idempotency-Key", "addon:key-1").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body.replace("mobile_money\", \"phone\": \"+237670000001", "credit_card").replace("addon:key-1", "addon:other"))
+                .exchange().expectStatus().isEqualTo(409);
+
+        deliverSigned(webhookBody("evt-key-" + first, first, "failed", 100, "EUR")).expectStatus().isOk();
+
+        String second = (String) withKey.apply("addon:key-1").expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("payment_id");
+        assertThat(second).isNotEqualTo(first);
     }
 
     @Test
