@@ -64,7 +64,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @Import(ResourcesITSupport.ClockConfiguration.class)
 @TestPropertySource(properties = {
         "servelink.resources.scheduling-enabled=false",
-        "resilience4j.timelimiter.instances.payments.timeout-duration=1s"})
+        "resilience4j.timelimiter.instances.payments.timeout-duration=2s"})
 public abstract class ResourcesITSupport {
 
     public static final Instant START = Instant.parse("2030-01-10T05:00:00Z");
