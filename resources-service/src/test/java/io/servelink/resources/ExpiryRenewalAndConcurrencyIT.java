@@ -180,6 +180,30 @@ class ExpiryRenewalAndConcurrencyIT extends ResourcesITSupport {
     }
 
     @Test
+    void everyWriterWaitsForTheTeamsRowLock() throws Exception {
+        makePro("locked");
+        String id = activeAddon("locked", "ram", 1);
+        try (var connection = infra.openConnection()) {
+            connection.setAutoCommit(false);
+            try (var statement = connection.prepareStatement("SELECT slug FROM teams WHERE slug = 'locked' FOR UPDATE")) {
+                statement.executeQuery();
+            }
+            CompletableFuture<Integer> cancel = WebClient.create("http://localhost:" + port).delete()
+                    .uri("/api/resources/locked/cancel/{id}", id).header("Authorization", bearer(ownerOf("locked")))
+                    .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())).toFuture();
+            UUID event = publishCompleted("locked", PaymentPurpose.RENEWAL, "addon:" + id, "pay-r");
+            Thread.sleep(1_500);
+            assertThat(cancel).isNotDone();
+            assertThat(count("SELECT count(*) FROM processed_events WHERE event_id = ?", event)).isZero();
+            connection.commit();
+            assertThat(cancel.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            awaitProcessed(event);
+        }
+        assertThat(addonRow(id)).containsEntry("auto_renew", false);
+        assertThat(instant(addonRow(id).get("expires_at"))).isEqualTo(START.plus(Duration.ofDays(60)));
+    }
+
+    @Test
     void concurrentPurchasesCancelsAndDuplicatePaymentEventsLeaveTheTeamConsistent() throws Exception {
         String team = "crowd";
         makePro(team);
@@ -199,18 +223,22 @@ class ExpiryRenewalAndConcurrencyIT extends ResourcesITSupport {
             completions.add(EventEnvelope.of(new PaymentCompleted("pay-" + i, team, PaymentPurpose.ADDON, "addon:" + ids.get(i),
                     100, "EUR", "credit_card", clock.instant()), clock.instant()));
         }
-        CompletableFuture<List<Integer>> cancels = CompletableFuture.supplyAsync(() -> Flux.range(5, 10)
-                .flatMap(i -> web.delete().uri("/api/resources/{team}/cancel/{id}", team, ids.get(i)).header("Authorization", owner)
-                        .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())), 10)
-                .collectList().block(Duration.ofSeconds(30)));
+        // owners keep cancelling add-ons 5..14 for ~1 s while the payment events (each delivered twice) arrive
+        CompletableFuture<List<Integer>> cancels = CompletableFuture.supplyAsync(() -> Flux.range(0, 40)
+                .delayElements(Duration.ofMillis(25))
+                .flatMap(tick -> Flux.range(5, 10).flatMap(i -> web.delete().uri("/api/resources/{team}/cancel/{id}", team, ids.get(i))
+                        .header("Authorization", owner)
+                        .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))), 4)
+                .collectList().block(Duration.ofSeconds(60)));
         List<UUID> events = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
-            for (EventEnvelope<PaymentCompleted> completion : completions) {
-                events.add(publish(team, completion));
+            for (int i = 0; i < 10; i++) {
+                events.add(publish(team, completions.get(i)));
+                if (round == 0 && i < 5) {
+                    events.add(publishFailed(team, PaymentPurpose.ADDON, "addon:" + ids.get(10 + i), "pay-" + (10 + i)));
+                }
+                Thread.sleep(40);
             }
-        }
-        for (int i = 10; i < 15; i++) {
-            events.add(publishFailed(team, PaymentPurpose.ADDON, "addon:" + ids.get(i), "pay-" + i));
         }
         assertThat(cancels.get()).allMatch(status -> status == 200 || status == 409);
         awaitProcessed(events.toArray(UUID[]::new));
