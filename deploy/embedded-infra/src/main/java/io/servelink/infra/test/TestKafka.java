@@ -1,0 +1,108 @@
+package io.servelink.infra.test;
+
+import io.servelink.contracts.events.Event;
+import io.servelink.contracts.events.EventCodec;
+import io.servelink.contracts.events.EventEnvelope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Publishes and reads events on a test's broker, as the other services would. */
+public final class TestKafka implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final EventCodec codec = new EventCodec();
+    private final KafkaProducer<String, byte[]> producer;
+
+    public TestKafka(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.ACKS_CONFIG, "all"));
+    }
+
+    public static TestKafka of(TestInfrastructure infrastructure) {
+        return new TestKafka(infrastructure.kafka().bootstrapServers());
+    }
+
+    /** Publishes a payload in a fresh envelope and waits for the broker's acknowledgement; returns the envelope. */
+    public <T extends Event> EventEnvelope<T> publish(String topic, String key, T payload) {
+        EventEnvelope<T> envelope = EventEnvelope.of(UUID.randomUUID(), payload, Instant.now());
+        publish(topic, key, envelope);
+        return envelope;
+    }
+
+    /** Publishes an envelope as is (to redeliver the same event id). */
+    public void publish(String topic, String key, EventEnvelope<?> envelope) {
+        send(topic, key, codec.encode(envelope));
+    }
+
+    /** Publishes raw bytes, or a tombstone when {@code value} is null. */
+    public void send(String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not publish to " + topic, e);
+        }
+    }
+
+    /** Reads every record of the topic from the beginning until none arrives for {@code quiet}. */
+    public List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration quiet) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + quiet.toNanos();
+            while (System.nanoTime() < deadline) {
+                var batch = consumer.poll(Duration.ofMillis(200));
+                if (!batch.isEmpty()) {
+                    batch.forEach(records::add);
+                    deadline = System.nanoTime() + quiet.toNanos();
+                }
+            }
+            return records;
+        }
+    }
+
+    /** Reads the topic's events of one payload type (skipping tombstones and other types). */
+    public <T extends Event> List<EventEnvelope<T>> readEvents(String topic, Class<T> type, Duration quiet) {
+        List<EventEnvelope<T>> events = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : readAll(topic, quiet)) {
+            if (record.value() == null) {
+                continue;
+            }
+            try {
+                events.add(codec.decode(record.value(), type));
+            } catch (EventCodec.MalformedEventException e) {
+                // another payload type on the same topic
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

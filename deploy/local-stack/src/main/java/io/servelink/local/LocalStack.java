@@ -1,0 +1,230 @@
+package io.servelink.local;
+
+import io.servelink.contracts.events.EventCodec;
+import io.servelink.contracts.events.EventEnvelope;
+import io.servelink.contracts.events.TopicNames;
+import io.servelink.contracts.events.projects.ProjectChanged;
+import io.servelink.contracts.events.projects.ProjectStatus;
+import io.servelink.infra.KafkaBroker;
+import io.servelink.infra.KafkaBrokers;
+import io.servelink.infra.PostgresServer;
+import io.servelink.infra.PostgresServers;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Starts the whole suite on one machine with embedded defaults: an embedded PostgreSQL (one database per
+ * service), a real KRaft Kafka broker in this JVM, the gateway and the four services as child processes in the
+ * {@code local} profile (payment-service with its simulated provider), a demo upstream, and demo data: team
+ * {@code demo} with project {@code hello} at Host {@code hello.apps.localhost}. Ctrl+C stops everything.
+ *
+ * <p>Arguments: {@code --root=<repository root>} (default: the working directory).
+ */
+public final class LocalStack {
+
+    /** HS256 secret of the local profile only: the gateway's /dev/token signs with it, every service checks it. */
+    static final String LOCAL_SECRET = "servelink-local-profile-only-hs256-secret-0123456789";
+    static final int GATEWAY = 8080;
+    static final int USAGE = 8081;
+    static final int PAYMENT = 8082;
+    static final int RESOURCES = 8083;
+    static final int SUPPORT = 8084;
+    static final int DEMO_UPSTREAM = 8090;
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+        try {
+            run(args);
+        } catch (Exception e) {
+            System.err.println("The local stack could not start: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        Path root = Path.of(argument(args, "--root", System.getProperty("user.dir"))).toAbsolutePath().normalize();
+        Path logs = Files.createDirectories(root.resolve(".local-stack/logs"));
+        requireFreePorts(GATEWAY, USAGE, PAYMENT, RESOURCES, SUPPORT, DEMO_UPSTREAM);
+
+        long started = System.nanoTime();
+        say("Starting embedded PostgreSQL and Kafka ...");
+        PostgresServer postgres = PostgresServers.embedded(null);
+        for (String database : List.of("usage", "payment", "resources", "support")) {
+            postgres.createDatabase(database);
+        }
+        KafkaBroker kafka = KafkaBrokers.inJvm(0);
+        DemoUpstream upstream = new DemoUpstream(DEMO_UPSTREAM);
+        say("PostgreSQL on 127.0.0.1:" + postgres.port() + ", Kafka on " + kafka.bootstrapServers()
+                + ", demo upstream on http://127.0.0.1:" + upstream.port());
+
+        List<ServiceProcess> services = services(root, logs, postgres, kafka);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(services, upstream, stopped)));
+
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        for (ServiceProcess service : services) {
+            service.start(javaHome);
+        }
+        say("Started " + services.size() + " services; waiting until they are ready (logs in " + logs + ") ...");
+        for (ServiceProcess service : services) {
+            service.awaitReady(Duration.ofMinutes(3));
+            say("  " + service.name() + " ready on http://localhost:" + service.port());
+        }
+
+        seedDemoData(kafka);
+        sendDemoTraffic();
+        printWelcome(services, Duration.ofNanos(System.nanoTime() - started));
+        stopped.await();
+    }
+
+    private static List<ServiceProcess> services(Path root, Path logs, PostgresServer postgres, KafkaBroker kafka) {
+        List<String> common = List.of("--spring.profiles.active=local",
+                "--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--servelink.kafka.provision-topics=true",
+                "--servelink.security.hmac-secret=" + LOCAL_SECRET);
+        List<ServiceProcess> services = new ArrayList<>();
+        services.add(new ServiceProcess("usage-service", USAGE, jar(root, "usage-service"),
+                withDatabase(common, postgres, "usage"), logs));
+        services.add(new ServiceProcess("payment-service", PAYMENT, jar(root, "payment-service"),
+                withDatabase(common, postgres, "payment", "--servelink.payment.resources-url=http://localhost:" + RESOURCES,
+                        "--servelink.payment.public-url=http://localhost:" + GATEWAY), logs));
+        services.add(new ServiceProcess("resources-service", RESOURCES, jar(root, "resources-service"),
+                withDatabase(common, postgres, "resources", "--servelink.resources.payment-url=http://localhost:" + PAYMENT), logs));
+        services.add(new ServiceProcess("support-service", SUPPORT, jar(root, "support-service"),
+                withDatabase(common, postgres, "support"), logs));
+        List<String> gateway = new ArrayList<>(common);
+        gateway.addAll(List.of("--servelink.gateway.services.usage=http://localhost:" + USAGE,
+                "--servelink.gateway.services.payment=http://localhost:" + PAYMENT,
+                "--servelink.gateway.services.resources=http://localhost:" + RESOURCES,
+                "--servelink.gateway.services.support=http://localhost:" + SUPPORT));
+        services.add(new ServiceProcess("gateway", GATEWAY, jar(root, "gateway"), gateway, logs));
+        return services;
+    }
+
+    private static List<String> withDatabase(List<String> common, PostgresServer postgres, String database, String... extra) {
+        List<String> arguments = new ArrayList<>(common);
+        arguments.addAll(List.of("--spring.r2dbc.url=" + postgres.r2dbcUrl(database),
+                "--spring.r2dbc.username=" + postgres.username(), "--spring.r2dbc.password=" + postgres.password(),
+                "--spring.liquibase.url=" + postgres.jdbcUrl(database),
+                "--spring.liquibase.user=" + postgres.username(), "--spring.liquibase.password=" + postgres.password()));
+        arguments.addAll(List.of(extra));
+        return arguments;
+    }
+
+    private static Path jar(Path root, String module) {
+        return root.resolve(module).resolve("target").resolve(module + ".jar");
+    }
+
+    /** Team demo's project hello, served by the demo upstream at hello.apps.localhost. */
+    private static void seedDemoData(KafkaBroker kafka) throws Exception {
+        ProjectChanged hello = new ProjectChanged("hello", "demo", List.of("hello.apps.localhost"),
+                URI.create("http://127.0.0.1:" + DEMO_UPSTREAM), ProjectStatus.ACTIVE);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            byte[] value = new EventCodec().encode(EventEnvelope.of(hello, Instant.now()));
+            producer.send(new ProducerRecord<>(new TopicNames("").projects(), "hello", value)).get(30, TimeUnit.SECONDS);
+        }
+        say("Demo data: team 'demo', project 'hello' at Host hello.apps.localhost");
+    }
+
+    /** A little traffic through the gateway so the demo team's usage is not empty. */
+    private static void sendDemoTraffic() throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY + "/bytes?n=250000"))
+                .header("Host", "hello.apps.localhost").timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int served = 0;
+        while (served < 4 && System.nanoTime() < deadline) {
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    served++;
+                    continue;
+                }
+            } catch (IOException e) {
+                // the gateway may not know the project yet
+            }
+            Thread.sleep(500);
+        }
+        say(served == 4 ? "Demo traffic: 1 MB sent through the gateway to hello.apps.localhost"
+                : "Demo traffic could not be sent yet; see .local-stack/logs/gateway.log");
+    }
+
+    private static void printWelcome(List<ServiceProcess> services, Duration took) {
+        String gateway = "http://localhost:" + GATEWAY;
+        StringBuilder text = new StringBuilder("\nServelink is running (started in " + took.toSeconds() + " s). Ctrl+C stops it.\n\n");
+        text.append("  Gateway (API and project ingress)  ").append(gateway).append('\n');
+        text.append("  Demo project                       http://hello.apps.localhost:").append(GATEWAY).append("/   (or curl -H 'Host: hello.apps.localhost' ").append(gateway).append("/)\n");
+        text.append("  Owner token of team demo           ").append(gateway).append("/dev/token?team=demo&role=owner\n");
+        text.append("  Operator token                     ").append(gateway).append("/dev/token?roles=operator\n");
+        for (ServiceProcess service : services) {
+            if (!service.name().equals("gateway")) {
+                text.append(String.format("  %-34s http://localhost:%d/swagger-ui.html%n", service.name() + " API docs", service.port()));
+            }
+        }
+        text.append("\nTry:\n");
+        text.append("  TOKEN=$(curl -s '").append(gateway).append("/dev/token?team=demo&role=owner' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n");
+        text.append("  curl -s -H \"Authorization: Bearer $TOKEN\" ").append(gateway).append("/api/usage/demo\n");
+        say(text.toString());
+    }
+
+    private static void stopAll(List<ServiceProcess> services, DemoUpstream upstream, CountDownLatch stopped) {
+        say("Stopping ...");
+        services.forEach(ServiceProcess::stop);
+        for (ServiceProcess service : services) {
+            try {
+                service.awaitStopped(Duration.ofSeconds(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        upstream.close();
+        stopped.countDown();
+    }
+
+    private static void requireFreePorts(int... ports) {
+        for (int port : ports) {
+            try (ServerSocket ignored = new ServerSocket(port)) {
+                // free
+            } catch (IOException e) {
+                throw new IllegalStateException("Port " + port + " is in use; stop what runs there (an earlier local stack?)");
+            }
+        }
+    }
+
+    private static String argument(String[] args, String name, String fallback) {
+        for (String arg : args) {
+            if (arg.startsWith(name + "=")) {
+                return arg.substring(name.length() + 1);
+            }
+        }
+        return fallback;
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}

@@ -1,0 +1,98 @@
+package io.servelink.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One service of the suite, run from its executable jar as a child process with its log in a file. */
+public final class ServiceProcess {
+
+    private final String name;
+    private final int port;
+    private final Path jar;
+    private final List<String> jvmOptions;
+    private final List<String> arguments;
+    private final Path log;
+    private Process process;
+
+    /** JVM options for a developer's machine: small heap, quick start. */
+    public static final List<String> QUICK_START = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+    public ServiceProcess(String name, int port, Path jar, List<String> arguments, Path logDirectory) {
+        this(name, port, jar, QUICK_START, arguments, logDirectory);
+    }
+
+    public ServiceProcess(String name, int port, Path jar, List<String> jvmOptions, List<String> arguments, Path logDirectory) {
+        this.name = name;
+        this.port = port;
+        this.jar = jar;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.arguments = List.copyOf(arguments);
+        this.log = logDirectory.resolve(name + ".log");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public void start(Path javaHome) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests package)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin/java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+        command.addAll(arguments);
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until the service answers its readiness probe; fails early when the process dies. */
+    public void awaitReady(Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(name + " did not become ready within " + timeout + "; see " + log);
+    }
+
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+        }
+    }
+
+    public void awaitStopped(Duration timeout) throws InterruptedException {
+        if (process != null && !process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.servelink.usage.api;
+
+import io.servelink.contracts.spring.ApiParams;
+import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.usage.api.UsageResponses.ProjectUsage;
+import io.servelink.usage.api.UsageResponses.ProjectUsageDetail;
+import io.servelink.usage.api.UsageResponses.TeamUsage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/usage/{team_slug}")
+@Tag(name = "Usage", description = "Traffic and storage per team and project, per UTC calendar month")
+class UsageController {
+
+    private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
+
+    private final UsageQueries queries;
+    private final TeamGuard guard;
+    private final Clock clock;
+
+    UsageController(UsageQueries queries, TeamGuard guard, Clock clock) {
+        this.queries = queries;
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    @Operation(summary = "A team's usage in a month: totals and each project (any team member)")
+    Mono<TeamUsage> teamUsage(@PathVariable("team_slug") String teamSlug,
+                              @Parameter(description = "YYYY-MM, default the current UTC month")
+                              @RequestParam(name = "month", required = false) String month) {
+        ApiParams.requireSlug("team_slug", teamSlug);
+        YearMonth period = parseMonth(month);
+        return guard.member(teamSlug)
+                .then(queries.projectsOfTeam(teamSlug, period).collectList())
+                .map(projects -> teamTotals(teamSlug, period, projects));
+    }
+
+    @GetMapping("/projects/{project_id}")
+    @Operation(summary = "One project's usage in a month with its daily traffic (any team member; another team's project is 404)")
+    Mono<ProjectUsageDetail> projectUsage(@PathVariable("team_slug") String teamSlug, @PathVariable("project_id") String projectId,
+                                          @Parameter(description = "YYYY-MM, default the current UTC month")
+                                          @RequestParam(name = "month", required = false) String month) {
+        ApiParams.requireSlug("team_slug", teamSlug);
+        ApiParams.requireSlug("project_id", projectId);
+        YearMonth period = parseMonth(month);
+        return guard.member(teamSlug)
+                .then(queries.projectOfTeam(teamSlug, projectId, period))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("Team '" + teamSlug + "' has no project '" + projectId + "'")))
+                .flatMap(usage -> queries.daily(projectId, period).collectList()
+                        .map(daily -> new ProjectUsageDetail(teamSlug, period.toString(), usage, daily)));
+    }
+
+    private YearMonth parseMonth(String month) {
+        if (month == null || month.isBlank()) {
+            return YearMonth.now(clock);
+        }
+        try {
+            YearMonth parsed = MONTH.matcher(month).matches() ? YearMonth.parse(month) : null;
+            if (parsed != null && parsed.getYear() >= 2000 && parsed.getYear() <= 2999) {
+                return parsed;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below with the parameter's name
+        }
+        throw ApiProblem.invalid("month", "must be a month as YYYY-MM, e.g. 2026-11");
+    }
+
+    private static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects) {
+        long traffic = projects.stream().mapToLong(p -> p.traffic().bytes()).sum();
+        long storage = projects.stream().mapToLong(p -> p.storage().bytes()).sum();
+        long requests = projects.stream().mapToLong(ProjectUsage::requests).sum();
+        return new TeamUsage(teamSlug, month.toString(), DataSize.of(traffic), DataSize.of(storage), requests, projects);
+    }
+}

@@ -1,0 +1,74 @@
+package io.servelink.usage.api;
+
+import io.servelink.usage.api.UsageResponses.DailyTraffic;
+import io.servelink.usage.api.UsageResponses.ProjectUsage;
+import io.r2dbc.spi.Readable;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Reads usage for the API. A team's projects are those the projects topic currently maps to it. */
+@Component
+class UsageQueries {
+
+    private static final String PROJECT_USAGE = "SELECT p.project_id, p.team_slug, "
+            + "CASE WHEN p.deleted_at IS NOT NULL THEN 'deleted' ELSE lower(p.status) END AS status, "
+            + "coalesce(u.request_bytes, 0) AS request_bytes, coalesce(u.response_bytes, 0) AS response_bytes, "
+            + "coalesce(u.storage_bytes, 0) AS storage_bytes, coalesce(u.requests, 0) AS requests "
+            + "FROM projects p LEFT JOIN project_usage u ON u.project_id = p.project_id AND u.year = :year AND u.month = :month ";
+
+    private final DatabaseClient db;
+
+    UsageQueries(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** The team's live projects, plus removed ones that have usage in the month. */
+    Flux<ProjectUsage> projectsOfTeam(String teamSlug, YearMonth month) {
+        return db.sql(PROJECT_USAGE + "WHERE p.team_slug = :team AND (p.deleted_at IS NULL OR u.project_id IS NOT NULL) "
+                        + "ORDER BY p.project_id")
+                .bind("team", teamSlug)
+                .bind("year", month.getYear())
+                .bind("month", month.getMonthValue())
+                .map(UsageQueries::projectUsage)
+                .all();
+    }
+
+    /** The project's usage when the project belongs to the team; empty otherwise (unknown or another team's). */
+    Mono<ProjectUsage> projectOfTeam(String teamSlug, String projectId, YearMonth month) {
+        return db.sql(PROJECT_USAGE + "WHERE p.team_slug = :team AND p.project_id = :project")
+                .bind("team", teamSlug)
+                .bind("project", projectId)
+                .bind("year", month.getYear())
+                .bind("month", month.getMonthValue())
+                .map(UsageQueries::projectUsage)
+                .one();
+    }
+
+    Flux<DailyTraffic> daily(String projectId, YearMonth month) {
+        return db.sql("SELECT day, traffic_bytes, requests FROM project_usage_daily "
+                        + "WHERE project_id = :project AND day BETWEEN :first AND :last ORDER BY day")
+                .bind("project", projectId)
+                .bind("first", month.atDay(1))
+                .bind("last", month.atEndOfMonth())
+                .map(row -> new DailyTraffic(row.get("day", LocalDate.class), DataSize.of(longOf(row, "traffic_bytes")),
+                        longOf(row, "requests")))
+                .all();
+    }
+
+    private static ProjectUsage projectUsage(Readable row) {
+        long request = longOf(row, "request_bytes");
+        long response = longOf(row, "response_bytes");
+        return new ProjectUsage(row.get("project_id", String.class), row.get("status", String.class),
+                DataSize.of(request + response), DataSize.of(request), DataSize.of(response),
+                DataSize.of(longOf(row, "storage_bytes")), longOf(row, "requests"));
+    }
+
+    private static long longOf(Readable row, String column) {
+        Number value = row.get(column, Number.class);
+        return value == null ? 0 : value.longValue();
+    }
+}

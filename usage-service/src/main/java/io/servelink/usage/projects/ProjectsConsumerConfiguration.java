@@ -1,0 +1,23 @@
+package io.servelink.usage.projects;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.servelink.contracts.events.EventCodec;
+import io.servelink.contracts.events.TopicNames;
+import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+@Configuration(proxyBeanMethods = false)
+class ProjectsConsumerConfiguration {
+
+    @Bean
+    KafkaBatchConsumer projectsConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
+                                        EventCodec codec, MeterRegistry registry) {
+        return new KafkaBatchConsumer("projects", kafka, "usage-service.projects", List.of(topics.projects()), 500,
+                new ProjectDirectory(db, transactions, codec), registry);
+    }
+}
