@@ -71,7 +71,7 @@ class UsageController {
         return Months.parse(month, clock);
     }
 
-    private static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects, TeamLimits teamLimits) {
+    static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects, TeamLimits teamLimits) {
         long traffic = projects.stream().mapToLong(p -> p.traffic().bytes()).sum();
         long storage = projects.stream().mapToLong(p -> p.storage().bytes()).sum();
         long requests = projects.stream().mapToLong(ProjectUsage::requests).sum();
