@@ -3,17 +3,19 @@ package io.servelink.usage.api;
 import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.usage.api.UsageResponses.Limits;
+import io.servelink.usage.api.UsageResponses.Percent;
 import io.servelink.usage.api.UsageResponses.ProjectUsage;
 import io.servelink.usage.api.UsageResponses.ProjectUsageDetail;
 import io.servelink.usage.api.UsageResponses.TeamUsage;
+import io.servelink.usage.limits.TeamLimits;
+import io.servelink.usage.limits.TeamLimitsDirectory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -26,13 +28,13 @@ import reactor.core.publisher.Mono;
 @Tag(name = "Usage", description = "Traffic and storage per team and project, per UTC calendar month")
 class UsageController {
 
-    private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
-
     private final UsageQueries queries;
     private final TeamGuard guard;
     private final Clock clock;
+    private final TeamLimitsDirectory limits;
 
-    UsageController(UsageQueries queries, TeamGuard guard, Clock clock) {
+    UsageController(UsageQueries queries, TeamGuard guard, Clock clock, TeamLimitsDirectory limits) {
+        this.limits = limits;
         this.queries = queries;
         this.guard = guard;
         this.clock = clock;
@@ -46,8 +48,8 @@ class UsageController {
         ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = parseMonth(month);
         return guard.member(teamSlug)
-                .then(queries.projectsOfTeam(teamSlug, period).collectList())
-                .map(projects -> teamTotals(teamSlug, period, projects));
+                .then(Mono.zip(queries.projectsOfTeam(teamSlug, period).collectList(), limits.of(teamSlug)))
+                .map(found -> teamTotals(teamSlug, period, found.getT1(), found.getT2()));
     }
 
     @GetMapping("/projects/{project_id}")
@@ -66,24 +68,15 @@ class UsageController {
     }
 
     private YearMonth parseMonth(String month) {
-        if (month == null || month.isBlank()) {
-            return YearMonth.now(clock);
-        }
-        try {
-            YearMonth parsed = MONTH.matcher(month).matches() ? YearMonth.parse(month) : null;
-            if (parsed != null && parsed.getYear() >= 2000 && parsed.getYear() <= 2999) {
-                return parsed;
-            }
-        } catch (DateTimeParseException e) {
-            // reported below with the parameter's name
-        }
-        throw ApiProblem.invalid("month", "must be a month as YYYY-MM, e.g. 2026-11");
+        return Months.parse(month, clock);
     }
 
-    private static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects) {
+    static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects, TeamLimits teamLimits) {
         long traffic = projects.stream().mapToLong(p -> p.traffic().bytes()).sum();
         long storage = projects.stream().mapToLong(p -> p.storage().bytes()).sum();
         long requests = projects.stream().mapToLong(ProjectUsage::requests).sum();
-        return new TeamUsage(teamSlug, month.toString(), DataSize.of(traffic), DataSize.of(storage), requests, projects);
+        return new TeamUsage(teamSlug, month.toString(), DataSize.of(traffic), DataSize.of(storage), requests,
+                Limits.of(teamLimits), new Percent(Percent.of(traffic, teamLimits.trafficBytesPerMonth()),
+                Percent.of(storage, teamLimits.storageBytes())), projects);
     }
 }

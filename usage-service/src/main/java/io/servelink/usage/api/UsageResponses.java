@@ -1,5 +1,8 @@
 package io.servelink.usage.api;
 
+import io.servelink.usage.limits.TeamLimits;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -10,7 +13,31 @@ final class UsageResponses {
     }
 
     /** A team's usage in a month: totals over its projects, and each project. */
-    record TeamUsage(String teamSlug, String month, DataSize traffic, DataSize storage, long requests, List<ProjectUsage> projects) {
+    record TeamUsage(String teamSlug, String month, DataSize traffic, DataSize storage, long requests, Limits limits, Percent percent,
+                     List<ProjectUsage> projects) {
+    }
+
+    /**
+     * The team's effective limits (plan plus add-ons) in the same units; {@code source} is {@code entitlements}, or
+     * {@code default} when no entitlements snapshot arrived yet and the Free defaults apply.
+     */
+    record Limits(String plan, DataSize trafficPerMonth, DataSize storage, String source) {
+
+        static Limits of(TeamLimits limits) {
+            return new Limits(limits.plan(), DataSize.of(limits.trafficBytesPerMonth()), DataSize.of(limits.storageBytes()),
+                    limits.defaults() ? "default" : "entitlements");
+        }
+    }
+
+    /** Usage in percent of the limit, 2 decimals, above 100 when over; null when the limit is 0. */
+    record Percent(BigDecimal traffic, BigDecimal storage) {
+
+        static BigDecimal of(long usage, long limit) {
+            if (limit <= 0) {
+                return null;
+            }
+            return BigDecimal.valueOf(usage).multiply(BigDecimal.valueOf(100)).divide(BigDecimal.valueOf(limit), 2, RoundingMode.HALF_UP);
+        }
     }
 
     /** One project's usage in a month. {@code status} is active, suspended or deleted. */

@@ -4,7 +4,7 @@ import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.projects.ProjectChanged;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -26,8 +26,10 @@ final class ProjectDirectory implements KafkaBatchConsumer.BatchHandler {
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
     private final EventCodec codec;
+    private final Clock clock;
 
-    ProjectDirectory(DatabaseClient db, TransactionalOperator transactions, EventCodec codec) {
+    ProjectDirectory(DatabaseClient db, TransactionalOperator transactions, EventCodec codec, Clock clock) {
+        this.clock = clock;
         this.db = db;
         this.transactions = transactions;
         this.codec = codec;
@@ -56,8 +58,8 @@ final class ProjectDirectory implements KafkaBatchConsumer.BatchHandler {
     }
 
     private Mono<Void> upsert(ProjectChanged project, ConsumerRecord<String, byte[]> record) {
-        return db.sql("INSERT INTO projects (project_id, team_slug, hosts, status, source_partition, source_offset, updated_at, deleted_at) "
-                        + "VALUES (:id, :team, CAST(:hosts AS text[]), :status, :partition, :offset, :now, NULL) "
+        return db.sql("INSERT INTO projects (project_id, team_slug, hosts, status, source_partition, source_offset, updated_at, deleted_at, "
+                        + "registered_at) VALUES (:id, :team, CAST(:hosts AS text[]), :status, :partition, :offset, :now, NULL, :now) "
                         + "ON CONFLICT (project_id) DO UPDATE SET team_slug = EXCLUDED.team_slug, hosts = EXCLUDED.hosts, "
                         + "status = EXCLUDED.status, source_partition = EXCLUDED.source_partition, source_offset = EXCLUDED.source_offset, "
                         + "updated_at = EXCLUDED.updated_at, deleted_at = NULL "
@@ -68,7 +70,7 @@ final class ProjectDirectory implements KafkaBatchConsumer.BatchHandler {
                 .bind("status", project.status().name())
                 .bind("partition", record.partition())
                 .bind("offset", record.offset())
-                .bind("now", Instant.now())
+                .bind("now", clock.instant())
                 .then();
     }
 
@@ -78,7 +80,7 @@ final class ProjectDirectory implements KafkaBatchConsumer.BatchHandler {
                 .bind("id", record.key())
                 .bind("partition", record.partition())
                 .bind("offset", record.offset())
-                .bind("now", Instant.now())
+                .bind("now", clock.instant())
                 .then();
     }
 }

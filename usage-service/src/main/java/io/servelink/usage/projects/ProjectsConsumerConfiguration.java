@@ -5,6 +5,7 @@ import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.spring.KafkaSettings;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
+import java.time.Clock;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +17,8 @@ class ProjectsConsumerConfiguration {
 
     @Bean
     KafkaBatchConsumer projectsConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
-                                        EventCodec codec, MeterRegistry registry) {
+                                        EventCodec codec, MeterRegistry registry, Clock clock) {
         return new KafkaBatchConsumer("projects", kafka, "usage-service.projects", List.of(topics.projects()), 500,
-                new ProjectDirectory(db, transactions, codec), registry);
+                new ProjectDirectory(db, transactions, codec, clock), registry);
     }
 }

@@ -7,6 +7,8 @@ import io.servelink.contracts.spring.KafkaSettings;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
+import io.servelink.usage.UsageChanged;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -17,9 +19,10 @@ class TrafficConsumerConfiguration {
 
     @Bean
     KafkaBatchConsumer trafficConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
-                                       EventCodec codec, MeterRegistry registry,
+                                       EventCodec codec, MeterRegistry registry, ApplicationEventPublisher events,
                                        @Value("${servelink.usage.traffic.max-batch:5000}") int maxBatch) {
-        TrafficIngestion ingestion = new TrafficIngestion(db, transactions, codec, registry);
+        TrafficIngestion ingestion = new TrafficIngestion(db, transactions, codec, registry,
+                projects -> events.publishEvent(UsageChanged.ofProjects(projects)));
         return new KafkaBatchConsumer("traffic", kafka, "usage-service.traffic", List.of(topics.traffic()), maxBatch, ingestion, registry);
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -37,8 +38,19 @@ final class TrafficIngestion implements KafkaBatchConsumer.BatchHandler {
     private final Counter duplicates;
     private final Counter malformed;
     private final Counter bytes;
+    private final Consumer<Set<String>> afterCommit;
 
     TrafficIngestion(DatabaseClient db, TransactionalOperator transactions, EventCodec codec, MeterRegistry registry) {
+        this(db, transactions, codec, registry, projects -> { });
+    }
+
+    /**
+     * @param afterCommit told the projects whose usage grew, after the batch's transaction committed; it must be
+     *                    cheap (it runs on the consumer's path): the limit check queues the work and returns
+     */
+    TrafficIngestion(DatabaseClient db, TransactionalOperator transactions, EventCodec codec, MeterRegistry registry,
+                     Consumer<Set<String>> afterCommit) {
+        this.afterCommit = afterCommit;
         this.db = db;
         this.transactions = transactions;
         this.codec = codec;
@@ -55,8 +67,26 @@ final class TrafficIngestion implements KafkaBatchConsumer.BatchHandler {
             return Mono.empty();
         }
         return recordNewIds(events)
-                .flatMap(newIds -> store(events, newIds))
-                .as(transactions::transactional);
+                .flatMap(newIds -> store(events, newIds).thenReturn(projectsOf(events, newIds)))
+                .as(transactions::transactional)
+                .doOnNext(this::signal)
+                .then();
+    }
+
+    private static Set<String> projectsOf(Map<UUID, TrafficRecorded> events, Set<UUID> newIds) {
+        return events.entrySet().stream().filter(e -> newIds.contains(e.getKey()))
+                .map(e -> e.getValue().projectId()).collect(Collectors.toSet());
+    }
+
+    private void signal(Set<String> projects) {
+        if (projects.isEmpty()) {
+            return;
+        }
+        try {
+            afterCommit.accept(projects);
+        } catch (RuntimeException e) {
+            log.warn("Could not signal changed usage of {} projects; the daily limit check covers them", projects.size(), e);
+        }
     }
 
     private Map<UUID, TrafficRecorded> decode(List<ConsumerRecord<String, byte[]>> records) {

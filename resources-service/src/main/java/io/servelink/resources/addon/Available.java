@@ -1,0 +1,31 @@
+package io.servelink.resources.addon;
+
+import io.servelink.resources.catalog.AddonType;
+import io.servelink.resources.catalog.Plan;
+import java.util.List;
+
+/**
+ * The catalog as a team sees it: the plans, the add-ons, and whether this team may buy add-ons (Pro only), with
+ * the reason when it may not. Prices are minor units per {@code period_days}.
+ */
+record Available(String teamSlug, String plan, boolean canPurchase, String reason, int minQuantity, int maxQuantity,
+                 List<PlanOffer> plans, List<AddonOffer> addons) {
+
+    record PlanOffer(String id, String name, long trafficBytes, long storageBytes, long ramMb, int cpuCores, long priceMinor,
+                     String currency, long periodDays) {
+
+        static PlanOffer of(Plan plan, long periodDays) {
+            return new PlanOffer(plan.id(), plan.name(), plan.allowance().trafficBytes(), plan.allowance().storageBytes(),
+                    plan.allowance().ramMb(), plan.allowance().cpuCores(), plan.priceMinor(), plan.currency(), periodDays);
+        }
+    }
+
+    record AddonOffer(String resourceType, String name, long trafficBytes, long storageBytes, long ramMb, int cpuCores,
+                      long priceMinor, String currency, long periodDays) {
+
+        static AddonOffer of(AddonType type, long periodDays) {
+            return new AddonOffer(type.id(), type.name(), type.perUnit().trafficBytes(), type.perUnit().storageBytes(),
+                    type.perUnit().ramMb(), type.perUnit().cpuCores(), type.priceMinor(), type.currency(), periodDays);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.servelink.resources.paymentclient;
+
+import io.servelink.contracts.spring.SecuritySettings;
+import io.servelink.contracts.spring.ServelinkAutoConfiguration;
+import io.servelink.resources.ResourcesSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * The bearer token resources-service shows when no user is behind a call: the renewal job starting a renewal
+ * payment. It names this service ({@code sub = service:resources-service}), carries no team and no team role, and
+ * only the scopes {@code payments:renew resources:quote}: payment-service accepts it for {@code purpose = renewal}
+ * only, and the quote endpoint for renewal quotes only.
+ * <p>
+ * Production: an OAuth2 client-credentials token from the identity provider ({@code service-token.token-uri},
+ * {@code client-id}, {@code client-secret}), cached until shortly before it expires. Local stack and tests: a
+ * short-lived HS256 token signed with {@code servelink.security.hmac-secret}, which every local service verifies.
+ */
+@Component
+public class ServiceCredentials {
+
+    static final String SUBJECT = "service:resources-service";
+
+    private final ResourcesSettings.ServiceToken settings;
+    private final SecuritySettings security;
+    private final Clock clock;
+    private final WebClient web = WebClient.create();
+    private final AtomicReference<CachedToken> cached = new AtomicReference<>();
+
+    ServiceCredentials(ResourcesSettings settings, SecuritySettings security, Clock clock) {
+        this.settings = settings.serviceToken();
+        this.security = security;
+        this.clock = clock;
+        if (this.settings.tokenUri() == null && security.hmacSecret() == null) {
+            throw new IllegalStateException("Set servelink.resources.service-token.token-uri (with client-id and client-secret) "
+                    + "so that renewal payments can be started");
+        }
+    }
+
+    /** A valid token for a call to payment-service. */
+    public Mono<String> bearerToken() {
+        return settings.tokenUri() == null ? Mono.fromCallable(this::mintLocally) : fromIdentityProvider();
+    }
+
+    private String mintLocally() {
+        Instant now = Instant.now();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(security.issuer() == null ? "servelink-local" : security.issuer())
+                .subject(SUBJECT)
+                .issuedAt(now)
+                .expiresAt(now.plus(settings.validity()))
+                .claim("scope", settings.scope())
+                .claim("teams", Map.of())
+                .claim("roles", List.of())
+                .build();
+        NimbusJwtEncoder encoder = NimbusJwtEncoder.withSecretKey(ServelinkAutoConfiguration.hmacKey(security.hmacSecret())).build();
+        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).type("JWT").build(), claims)).getTokenValue();
+    }
+
+    private Mono<String> fromIdentityProvider() {
+        CachedToken token = cached.get();
+        if (token != null && token.expiresAt().isAfter(clock.instant().plusSeconds(30))) {
+            return Mono.just(token.value());
+        }
+        return web.post().uri(settings.tokenUri())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .headers(headers -> headers.setBasicAuth(settings.clientId(), settings.clientSecret()))
+                .body(BodyInserters.fromFormData("grant_type", "client_credentials").with("scope", settings.scope()))
+                .retrieve()
+                .bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .timeout(Duration.ofSeconds(5))
+                .map(this::remember);
+    }
+
+    private String remember(Map<String, Object> answer) {
+        String value = String.valueOf(answer.get("access_token"));
+        long seconds = answer.get("expires_in") instanceof Number n ? n.longValue() : 60;
+        cached.set(new CachedToken(value, clock.instant().plusSeconds(seconds)));
+        return value;
+    }
+
+    private record CachedToken(String value, Instant expiresAt) {
+    }
+}

@@ -1,0 +1,35 @@
+package io.servelink.usage.limits;
+
+import io.servelink.usage.jobs.JobResult;
+import io.servelink.usage.jobs.UsageJob;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** 06:00 UTC: every team's usage this month against its limits. */
+@Component
+class LimitCheckJob implements UsageJob {
+
+    private final LimitCheck check;
+
+    LimitCheckJob(LimitCheck check) {
+        this.check = check;
+    }
+
+    @Override
+    public String name() {
+        return "limit-check";
+    }
+
+    @Override
+    public Duration lockAtMostFor() {
+        return Duration.ofMinutes(30);
+    }
+
+    @Override
+    public Mono<JobResult> run() {
+        return check.checkAll().map(outcome -> JobResult.completed(Map.of(
+                "teams_checked", outcome.teamsChecked(), "alerts_raised", outcome.alertsRaised())));
+    }
+}

@@ -1,0 +1,41 @@
+package io.servelink.usage.storage;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Mono;
+
+/** The storage probe named by {@code servelink.usage.storage.probe}. */
+@Configuration(proxyBeanMethods = false)
+class StorageProbeConfiguration {
+
+    @Bean
+    StorageProbe storageProbe(StorageSettings settings, CircuitBreakerRegistry breakers,
+                              TimeLimiterRegistry timeLimiters, RetryRegistry retries) {
+        return switch (settings.probe()) {
+            case "docker" -> new DockerStorageProbe(
+                    new DockerEngineClient(settings.docker(), breakers, timeLimiters, retries), settings.docker().label());
+            case "kubelet" -> new KubeletStatsProbe(settings.kubelet(), breakers, timeLimiters, retries);
+            case "none" -> new NoProbe();
+            default -> throw new IllegalStateException("servelink.usage.storage.probe must be docker, kubelet or none; got "
+                    + settings.probe());
+        };
+    }
+
+    /** Where no runtime can be asked (the local stack without a Docker engine): every run is degraded. */
+    static final class NoProbe implements StorageProbe {
+
+        @Override
+        public String source() {
+            return "none";
+        }
+
+        @Override
+        public Mono<Map<String, ProjectStorage>> measure() {
+            return Mono.error(new IllegalStateException("no storage probe is configured (servelink.usage.storage.probe=none)"));
+        }
+    }
+}

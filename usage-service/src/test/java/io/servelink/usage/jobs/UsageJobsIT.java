@@ -1,0 +1,234 @@
+package io.servelink.usage.jobs;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.servelink.contracts.events.EventEnvelope;
+import io.servelink.contracts.events.usage.ProjectInactive;
+import io.servelink.contracts.security.PlatformRole;
+import io.servelink.infra.test.ServiceIT;
+import io.servelink.infra.test.TestInfrastructure;
+import io.servelink.infra.test.TestKafka;
+import io.servelink.infra.test.TestTokens;
+import io.servelink.usage.MutableClock;
+import io.servelink.usage.TestClockConfiguration;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The scheduled jobs through the operator trigger: storage from a Docker engine (WireMock), inactivity spells. */
+@ServiceIT
+@Import(TestClockConfiguration.class)
+@TestPropertySource(properties = "servelink.usage.jobs.scheduling-enabled=false")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UsageJobsIT {
+
+    private static final WireMockServer DOCKER = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private static final String SYSTEM_DF = "/v1.43/system/df";
+
+    static {
+        DOCKER.start();
+    }
+
+    @DynamicPropertySource
+    static void docker(DynamicPropertyRegistry registry) {
+        registry.add("servelink.usage.storage.probe", () -> "docker");
+        registry.add("servelink.usage.storage.docker.url", () -> "http://localhost:" + DOCKER.port());
+    }
+
+    @Autowired
+    TestInfrastructure infrastructure;
+    @Autowired
+    MutableClock clock;
+    @LocalServerPort
+    int port;
+
+    TestKafka kafka;
+    WebTestClient client;
+    String recordedDf;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        kafka = TestKafka.of(infrastructure);
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+        try (var in = getClass().getResourceAsStream("/docker/system-df.json")) {
+            recordedDf = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        execute("INSERT INTO projects (project_id, team_slug, hosts, status, source_partition, source_offset, updated_at) VALUES "
+                + "('shop', 'acme', '{}', 'ACTIVE', 0, 1, now()), ('blog', 'acme', '{}', 'ACTIVE', 0, 2, now()), "
+                + "('idle', 'acme', '{}', 'ACTIVE', 0, 3, now())");
+    }
+
+    @BeforeEach
+    void resetClock() {
+        clock.set(Instant.now());
+    }
+
+    @AfterAll
+    void tearDown() {
+        kafka.close();
+        DOCKER.stop();
+    }
+
+    @Test
+    void measuresEachProjectsVolumesImagesAndLayersFromTheDockerEngineAndKeepsTheLatest() throws Exception {
+        DOCKER.resetAll();
+        DOCKER.stubFor(get(urlEqualTo(SYSTEM_DF)).willReturn(json(recordedDf)));
+
+        trigger("storage-measurement").expectStatus().isOk().expectBody()
+                .jsonPath("$.job").isEqualTo("storage-measurement")
+                .jsonPath("$.ran").isEqualTo(true)
+                .jsonPath("$.result.outcome").isEqualTo("completed")
+                .jsonPath("$.result.figures.projects_found").isEqualTo(2)
+                .jsonPath("$.result.figures.projects_measured").isEqualTo(3);
+
+        YearMonth month = YearMonth.now(clock);
+        // shop: volumes 250 + 40 MB, images nginx 187 + worker 95 MB, writable layers 1.2 + 0.3 MB
+        assertThat(storage("shop", month)).isEqualTo(573_500_000L);
+        // blog: its volume's size is unknown (-1), nginx 187 MB, layer 0.5 MB
+        assertThat(storage("blog", month)).isEqualTo(187_500_000L);
+        assertThat(storage("idle", month)).isZero();
+        assertThat(scalar("SELECT volume_bytes FROM storage_measurements WHERE project_id = 'shop'")).isEqualTo(290_000_000L);
+        assertThat(scalar("SELECT image_bytes FROM storage_measurements WHERE project_id = 'shop'")).isEqualTo(282_000_000L);
+
+        DOCKER.stubFor(get(urlEqualTo(SYSTEM_DF)).willReturn(json(recordedDf.replace("\"Size\": 250000000", "\"Size\": 450000000"))));
+        trigger("storage-measurement").expectStatus().isOk();
+
+        assertThat(storage("shop", month)).isEqualTo(773_500_000L);
+        assertThat(scalar("SELECT count(*) FROM storage_measurements WHERE project_id = 'shop'")).isEqualTo(2);
+        client.get().uri("/api/usage/acme").header("Authorization", "Bearer " + TestTokens.member("acme"))
+                .exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.storage.bytes").isEqualTo(961_000_000L)
+                .jsonPath("$.percent.storage").isEqualTo(96.1);
+        DOCKER.verify(2, getRequestedFor(urlEqualTo(SYSTEM_DF)));
+    }
+
+    @Test
+    void answersDegradedAndKeepsTheFiguresWhenTheDockerEngineFails() throws Exception {
+        DOCKER.resetAll();
+        DOCKER.stubFor(get(urlEqualTo(SYSTEM_DF)).willReturn(json(recordedDf)));
+        trigger("storage-measurement").expectStatus().isOk();
+        long before = scalar("SELECT count(*) FROM storage_measurements");
+        YearMonth month = YearMonth.now(clock);
+        long shop = storage("shop", month);
+
+        DOCKER.resetAll();
+        DOCKER.stubFor(get(urlEqualTo(SYSTEM_DF)).willReturn(aResponse().withStatus(500).withBody("{\"message\":\"daemon error\"}")));
+        trigger("storage-measurement").expectStatus().isOk().expectBody()
+                .jsonPath("$.ran").isEqualTo(true)
+                .jsonPath("$.result.outcome").isEqualTo("degraded")
+                .jsonPath("$.result.detail").value(detail -> assertThat((String) detail).contains("docker").contains("500"));
+
+        assertThat(scalar("SELECT count(*) FROM storage_measurements")).isEqualTo(before);
+        assertThat(storage("shop", month)).isEqualTo(shop);
+        DOCKER.verify(3, getRequestedFor(urlEqualTo(SYSTEM_DF)));
+    }
+
+    @Test
+    void reportsAnInactiveProjectOncePerSpellAndAgainAfterNewTrafficAndANewSpell() throws Exception {
+        Instant start = Instant.parse("2026-11-01T02:00:00Z");
+        execute("INSERT INTO projects (project_id, team_slug, hosts, status, source_partition, source_offset, updated_at, registered_at) VALUES "
+                + "('quiet', 'globex', '{}', 'ACTIVE', 0, 10, now(), TIMESTAMPTZ '2026-10-20T00:00:00Z'), "
+                + "('never', 'globex', '{}', 'ACTIVE', 0, 11, now(), TIMESTAMPTZ '2026-10-29T00:00:00Z'), "
+                + "('busy', 'globex', '{}', 'ACTIVE', 0, 12, now(), TIMESTAMPTZ '2026-10-01T00:00:00Z'), "
+                + "('paused', 'globex', '{}', 'SUSPENDED', 0, 13, now(), TIMESTAMPTZ '2026-10-01T00:00:00Z')");
+        execute("INSERT INTO project_activity (project_id, last_traffic_at) VALUES "
+                + "('quiet', TIMESTAMPTZ '2026-10-25T10:00:00Z'), ('busy', TIMESTAMPTZ '2026-10-31T23:00:00Z'), "
+                + "('shop', TIMESTAMPTZ '2099-01-01T00:00:00Z'), ('blog', TIMESTAMPTZ '2099-01-01T00:00:00Z'), "
+                + "('idle', TIMESTAMPTZ '2099-01-01T00:00:00Z')");
+        clock.set(start);
+
+        trigger("inactive-projects").expectStatus().isOk().expectBody()
+                .jsonPath("$.result.figures.projects_reported").isEqualTo(1);
+        trigger("inactive-projects").expectStatus().isOk().expectBody()
+                .jsonPath("$.result.figures.projects_reported").isEqualTo(0);
+
+        clock.set(start.plus(Duration.ofDays(2)));
+        trigger("inactive-projects").expectStatus().isOk().expectBody()
+                .jsonPath("$.result.figures.projects_reported").isEqualTo(1); // 'never', registered 2026-10-29 without traffic
+
+        execute("UPDATE project_activity SET last_traffic_at = TIMESTAMPTZ '2026-11-03T12:00:00Z' WHERE project_id = 'quiet'");
+        clock.set(start.plus(Duration.ofDays(4)));
+        trigger("inactive-projects").expectStatus().isOk().expectBody()
+                .jsonPath("$.result.figures.spells_ended").isEqualTo(1)
+                .jsonPath("$.result.figures.projects_reported").isEqualTo(0);
+
+        clock.set(Instant.parse("2026-11-09T02:00:00Z"));
+        trigger("inactive-projects").expectStatus().isOk().expectBody()
+                .jsonPath("$.result.figures.projects_reported").isEqualTo(2); // 'quiet' in its second spell, and 'busy'
+
+        List<EventEnvelope<ProjectInactive>> events = await().atMost(Duration.ofSeconds(20)).until(
+                () -> kafka.readEvents(infrastructure.topics().projectActivity(), ProjectInactive.class, Duration.ofMillis(700)),
+                list -> list.size() >= 4);
+        assertThat(events).extracting(e -> e.payload().projectId() + "@" + e.payload().inactiveSince())
+                .containsExactlyInAnyOrder("quiet@2026-10-25T10:00:00Z", "never@2026-10-29T00:00:00Z",
+                        "quiet@2026-11-03T12:00:00Z", "busy@2026-10-31T23:00:00Z");
+        assertThat(events).allSatisfy(e -> assertThat(e.payload().teamSlug()).isEqualTo("globex"));
+    }
+
+    @Test
+    void letsOnlyOperatorsTriggerJobsAndAnswers404ForAnUnknownJob() {
+        client.post().uri("/api/usage/admin/jobs/limit-check").header("Authorization", "Bearer " + TestTokens.owner("acme"))
+                .exchange().expectStatus().isForbidden().expectHeader().contentType("application/problem+json");
+        client.post().uri("/api/usage/admin/jobs/limit-check").header("Authorization", "Bearer " + TestTokens.platform(PlatformRole.SUPPORT_AGENT))
+                .exchange().expectStatus().isForbidden();
+        client.post().uri("/api/usage/admin/jobs/limit-check").exchange().expectStatus().isUnauthorized();
+        trigger("limit-check").expectStatus().isOk().expectBody()
+                .jsonPath("$.job").isEqualTo("limit-check")
+                .jsonPath("$.ran").isEqualTo(true)
+                .jsonPath("$.result.outcome").isEqualTo("completed")
+                .jsonPath("$.result.figures.teams_checked").exists();
+        trigger("reboot-everything").expectStatus().isNotFound().expectHeader().contentType("application/problem+json");
+    }
+
+    private WebTestClient.ResponseSpec trigger(String job) {
+        return client.post().uri("/api/usage/admin/jobs/" + job).header("Authorization", "Bearer " + TestTokens.platform(PlatformRole.OPERATOR))
+                .exchange();
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    private long storage(String project, YearMonth month) throws SQLException {
+        return scalar("SELECT storage_bytes FROM project_usage WHERE project_id = '" + project + "' AND year = " + month.getYear()
+                + " AND month = " + month.getMonthValue());
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = infrastructure.openConnection()) {
+            c.createStatement().execute(sql);
+        }
+    }
+
+    private long scalar(String sql) throws SQLException {
+        try (Connection c = infrastructure.openConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+}
