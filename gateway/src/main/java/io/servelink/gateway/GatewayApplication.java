@@ -4,7 +4,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** API routing with token checks, project ingress by Host, byte metering to Kafka. */
+/**
+ * The edge of the suite: routes the public API to the services (checking the token first), serves every
+ * registered project's hosts by proxying to the project's upstream, and meters the body bytes it moves.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class GatewayApplication {

@@ -12,48 +12,58 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One service of the suite, run from its executable jar as a child process with its log in a file. */
-final class ServiceProcess {
+public final class ServiceProcess {
 
     private final String name;
     private final int port;
     private final Path jar;
+    private final List<String> jvmOptions;
     private final List<String> arguments;
     private final Path log;
     private Process process;
 
-    ServiceProcess(String name, int port, Path jar, List<String> arguments, Path logDirectory) {
+    /** JVM options for a developer's machine: small heap, quick start. */
+    public static final List<String> QUICK_START = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+    public ServiceProcess(String name, int port, Path jar, List<String> arguments, Path logDirectory) {
+        this(name, port, jar, QUICK_START, arguments, logDirectory);
+    }
+
+    public ServiceProcess(String name, int port, Path jar, List<String> jvmOptions, List<String> arguments, Path logDirectory) {
         this.name = name;
         this.port = port;
         this.jar = jar;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.arguments = List.copyOf(arguments);
         this.log = logDirectory.resolve(name + ".log");
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    void start(Path javaHome) throws IOException {
+    public void start(Path javaHome) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests package)");
         }
-        List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
-                "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-jar", jar.toString(), "--server.port=" + port));
+        List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin/java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
         command.addAll(arguments);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Waits until the service answers its readiness probe; fails early when the process dies. */
-    void awaitReady(Duration timeout) throws InterruptedException {
+    public void awaitReady(Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(2)).build();
@@ -74,13 +84,13 @@ final class ServiceProcess {
         throw new IllegalStateException(name + " did not become ready within " + timeout + "; see " + log);
     }
 
-    void stop() {
+    public void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
         }
     }
 
-    void awaitStopped(Duration timeout) throws InterruptedException {
+    public void awaitStopped(Duration timeout) throws InterruptedException {
         if (process != null && !process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
         }

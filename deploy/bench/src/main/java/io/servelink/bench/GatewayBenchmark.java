@@ -1,0 +1,151 @@
+package io.servelink.bench;
+
+import io.servelink.contracts.events.EventCodec;
+import io.servelink.contracts.events.EventEnvelope;
+import io.servelink.contracts.events.TopicNames;
+import io.servelink.contracts.events.projects.ProjectChanged;
+import io.servelink.contracts.events.projects.ProjectStatus;
+import io.servelink.infra.KafkaBroker;
+import io.servelink.local.ServiceProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The same upstream (nginx serving static 1 KB and 100 KB files) through four paths, measured with wrk in one run:
+ * direct, nginx as a reverse proxy, the gateway with metering off, the gateway with metering on.
+ */
+final class GatewayBenchmark {
+
+    static final int UPSTREAM = 18090;
+    static final int NGINX_PROXY = 18091;
+    static final int GATEWAY = 18080;
+    static final String HOST = "bench.apps.localhost";
+    private static final int CONNECTIONS = 32;
+    private static final int WARMUP_SECONDS = 8;
+    private static final int SECONDS = 20;
+
+    private final Path root;
+    private final Path logs;
+    private final KafkaBroker kafka;
+
+    GatewayBenchmark(Path root, Path logs, KafkaBroker kafka) {
+        this.root = root;
+        this.logs = logs;
+        this.kafka = kafka;
+    }
+
+    List<Result> run() throws Exception {
+        Map<String, Wrk.Outcome> outcomes = new LinkedHashMap<>();
+        String namespace = "bench-gw-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Nginx ignored = Nginx.start(root.resolve(".bench/nginx"), UPSTREAM, NGINX_PROXY)) {
+            for (String size : List.of("1k", "100k")) {
+                outcomes.put("direct " + size, measure("http://127.0.0.1:" + UPSTREAM + "/" + size, null));
+                outcomes.put("nginx proxy " + size, measure("http://127.0.0.1:" + NGINX_PROXY + "/" + size, null));
+            }
+            for (boolean metering : List.of(false, true)) {
+                ServiceProcess gateway = startGateway(namespace, metering);
+                try {
+                    for (String size : List.of("1k", "100k")) {
+                        outcomes.put("gateway metering " + (metering ? "on " : "off ") + size,
+                                measure("http://127.0.0.1:" + GATEWAY + "/" + size, HOST));
+                    }
+                } finally {
+                    gateway.stop();
+                    gateway.awaitStopped(Duration.ofSeconds(20));
+                }
+            }
+        }
+        return results(outcomes);
+    }
+
+    private static Wrk.Outcome measure(String url, String host) throws IOException, InterruptedException {
+        Wrk.run(url, host, CONNECTIONS, WARMUP_SECONDS);
+        Wrk.Outcome outcome = Wrk.run(url, host, CONNECTIONS, SECONDS);
+        Benchmarks.say(String.format("%s%s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d", url, host == null ? "" : " (Host " + host + ")",
+                outcome.requestsPerSecond(), outcome.p50Millis(), outcome.p99Millis(), outcome.errors()));
+        return outcome;
+    }
+
+    private ServiceProcess startGateway(String namespace, boolean metering) throws Exception {
+        ServiceProcess gateway = new ServiceProcess("bench-gateway-metering-" + (metering ? "on" : "off"), GATEWAY,
+                root.resolve("gateway/target/gateway.jar"), List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"),
+                List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "--servelink.kafka.topic-namespace=" + namespace,
+                        "--servelink.kafka.provision-topics=true",
+                        "--servelink.security.hmac-secret=benchmark-only-secret-0123456789-abcdefghij",
+                        "--servelink.gateway.metering.enabled=" + metering,
+                        "--logging.level.root=WARN"),
+                logs);
+        gateway.start(Path.of(System.getProperty("java.home")));
+        gateway.awaitReady(Duration.ofMinutes(2));
+        registerProject(namespace);
+        awaitRouted();
+        return gateway;
+    }
+
+    private void registerProject(String namespace) throws Exception {
+        ProjectChanged project = new ProjectChanged("bench", "bench", List.of(HOST), URI.create("http://127.0.0.1:" + UPSTREAM),
+                ProjectStatus.ACTIVE);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(new TopicNames(namespace).projects(), "bench",
+                    new EventCodec().encode(EventEnvelope.of(project, Instant.now())))).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitRouted() throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY + "/1k")).header("Host", HOST)
+                .timeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < 120; i++) {
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("The gateway never routed " + HOST);
+    }
+
+    private static List<Result> results(Map<String, Wrk.Outcome> outcomes) {
+        List<Result> results = new ArrayList<>();
+        outcomes.forEach((scenario, o) -> {
+            results.add(new Result("gateway", scenario, "throughput", o.requestsPerSecond(), "requests/s", o.errors() > 0 ? o.errors() + " errors" : ""));
+            results.add(new Result("gateway", scenario, "p50", o.p50Millis(), "ms", ""));
+            results.add(new Result("gateway", scenario, "p99", o.p99Millis(), "ms", ""));
+        });
+        for (String size : List.of("1k", "100k")) {
+            Wrk.Outcome off = outcomes.get("gateway metering off " + size);
+            Wrk.Outcome on = outcomes.get("gateway metering on " + size);
+            Wrk.Outcome nginx = outcomes.get("nginx proxy " + size);
+            double cost = 100 * (1 - on.requestsPerSecond() / off.requestsPerSecond());
+            results.add(new Result("gateway", "metering cost " + size, "throughput loss", cost, "%", "target <= 5 %"));
+            results.add(new Result("gateway", "metering cost " + size, "p99 added", on.p99Millis() - off.p99Millis(), "ms", "target <= 1 ms"));
+            results.add(new Result("gateway", "gateway (metering on) vs nginx " + size, "throughput ratio",
+                    on.requestsPerSecond() / nginx.requestsPerSecond(), "x", "target >= 0.5"));
+        }
+        return results;
+    }
+}

@@ -1,0 +1,85 @@
+package io.servelink.gateway.devtoken;
+
+import io.servelink.contracts.security.PlatformRole;
+import io.servelink.contracts.security.ServelinkClaims;
+import io.servelink.contracts.security.TeamRole;
+import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.contracts.spring.LocalTokens;
+import io.servelink.contracts.spring.SecuritySettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.context.annotation.Profile;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Local profile only: mints HS256 user tokens with the local secret, so a developer can call the API without an
+ * identity provider. In every other profile this bean does not exist and the path is a 404.
+ */
+@RestController
+@Profile("local")
+class DevTokenController {
+
+    private static final Duration VALIDITY = Duration.ofHours(1);
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+
+    private final LocalTokens tokens;
+
+    DevTokenController(SecuritySettings settings) {
+        if (settings.hmacSecret() == null) {
+            throw new IllegalStateException("The local profile's /dev/token needs servelink.security.hmac-secret");
+        }
+        this.tokens = new LocalTokens(settings.hmacSecret(), settings.issuer() == null ? "servelink-local" : settings.issuer());
+    }
+
+    @GetMapping("/dev/token")
+    DevToken token(@RequestParam(name = "team", required = false) String team,
+                   @RequestParam(name = "role", defaultValue = "owner") String role,
+                   @RequestParam(name = "roles", required = false) String roles,
+                   @RequestParam(name = "sub", required = false) String subject,
+                   @RequestParam(name = "email", required = false) String email) {
+        Map<String, TeamRole> teams = team == null || team.isBlank() ? Map.of() : Map.of(validTeam(team), teamRole(role));
+        String sub = subject == null || subject.isBlank() ? "dev-" + (team == null || team.isBlank() ? "staff" : team) + "-" + role : subject;
+        if (!SUBJECT.matcher(sub).matches()) {
+            throw ApiProblem.invalid("sub", "must be 1-128 letters, digits or . _ @ -");
+        }
+        ServelinkClaims claims = new ServelinkClaims(sub, email == null || email.isBlank() ? sub + "@servelink.local" : email,
+                teams, platformRoles(roles), Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        return new DevToken(tokens.mint(claims, VALIDITY), "Bearer", VALIDITY.toSeconds(), claims.toClaims());
+    }
+
+    private static String validTeam(String team) {
+        if (!SLUG.matcher(team).matches()) {
+            throw ApiProblem.invalid("team", "must match " + SLUG.pattern());
+        }
+        return team;
+    }
+
+    private static TeamRole teamRole(String role) {
+        return TeamRole.fromClaim(role)
+                .orElseThrow(() -> ApiProblem.invalid("role", "must be one of owner, admin, member"));
+    }
+
+    private static Set<PlatformRole> platformRoles(String roles) {
+        Set<PlatformRole> parsed = EnumSet.noneOf(PlatformRole.class);
+        if (roles == null || roles.isBlank()) {
+            return parsed;
+        }
+        Arrays.stream(roles.split(",")).map(String::strip).filter(value -> !value.isEmpty()).forEach(value ->
+                parsed.add(PlatformRole.fromClaim(value)
+                        .orElseThrow(() -> ApiProblem.invalid("roles", "must list support_agent and/or operator"))));
+        return parsed;
+    }
+
+    /** The token and, for convenience, the claims it carries. */
+    record DevToken(String token, String tokenType, long expiresIn, Map<String, Object> claims) {
+    }
+}

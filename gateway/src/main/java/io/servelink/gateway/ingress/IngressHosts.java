@@ -1,0 +1,60 @@
+package io.servelink.gateway.ingress;
+
+import io.servelink.gateway.projects.Project;
+import io.servelink.gateway.projects.ProjectsRegistry;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Decides whether a request is project traffic, by its Host (port stripped, lower case): a registered project
+ * host, or any host under the ingress domain suffix. Such requests belong to the project, whatever their path.
+ */
+@Component
+public class IngressHosts {
+
+    private static final String PROJECT_ATTRIBUTE = IngressHosts.class.getName() + ".project";
+
+    private final ProjectsRegistry registry;
+    private final String domainSuffix;
+
+    IngressHosts(ProjectsRegistry registry, IngressSettings settings) {
+        this.registry = registry;
+        this.domainSuffix = settings.domainSuffix();
+    }
+
+    /** Whether the request goes to a project (or to a 404 for an unknown project host), not to the gateway's API. */
+    public boolean isIngress(ServerWebExchange exchange) {
+        return hostOf(exchange).map(host -> registry.byHost(host).isPresent() || host.endsWith(domainSuffix)).orElse(false);
+    }
+
+    /**
+     * The project a request of the ingress route is for, resolved once per exchange by the route's predicate
+     * (so the filters and the metering see the same project even if the registry changes meanwhile).
+     */
+    public static Optional<Project> projectOf(ServerWebExchange exchange) {
+        return Optional.ofNullable(exchange.getAttribute(PROJECT_ATTRIBUTE));
+    }
+
+    /** The route predicate: true for ingress hosts; remembers the registered project, if any, on the exchange. */
+    boolean matchAndRemember(ServerWebExchange exchange) {
+        Optional<String> host = hostOf(exchange);
+        if (host.isEmpty()) {
+            return false;
+        }
+        Optional<Project> project = registry.byHost(host.get());
+        project.ifPresent(p -> exchange.getAttributes().put(PROJECT_ATTRIBUTE, p));
+        return project.isPresent() || host.get().endsWith(domainSuffix);
+    }
+
+    static Optional<String> hostOf(ServerWebExchange exchange) {
+        InetSocketAddress host = exchange.getRequest().getHeaders().getHost();
+        if (host == null || host.getHostString() == null || host.getHostString().isEmpty()) {
+            return Optional.empty();
+        }
+        String name = host.getHostString().toLowerCase(Locale.ROOT);
+        return Optional.of(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+    }
+}

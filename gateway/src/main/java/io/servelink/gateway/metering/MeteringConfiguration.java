@@ -1,0 +1,47 @@
+package io.servelink.gateway.metering;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.servelink.contracts.events.EventCodec;
+import io.servelink.contracts.events.TopicNames;
+import io.servelink.contracts.spring.KafkaSettings;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Metering of project traffic; {@code servelink.gateway.metering.enabled=false} leaves the proxy path untouched. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "servelink.gateway.metering.enabled", havingValue = "true", matchIfMissing = true)
+class MeteringConfiguration {
+
+    @Bean
+    TrafficEventBuffer trafficEventBuffer(MeteringSettings settings) {
+        return new TrafficEventBuffer(settings.bufferCapacity());
+    }
+
+    @Bean
+    TrafficSender trafficSender(TrafficEventBuffer buffer, KafkaSettings kafka, TopicNames topics, MeteringSettings settings,
+                                MeterRegistry meters) {
+        Map<String, Object> config = kafka.producerConfig("traffic");
+        if (settings.bootstrapServers() != null && !settings.bootstrapServers().isBlank()) {
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        }
+        return new TrafficSender(buffer, new KafkaProducer<>(config), topics.traffic(), settings, meters);
+    }
+
+    @Bean
+    TrafficMeter trafficMeter(TrafficEventBuffer buffer, TrafficSender sender, EventCodec codec, MeteringSettings settings,
+                              MeterRegistry meters) {
+        TrafficMeter meter = new TrafficMeter(buffer, codec, settings, meters, Clock.systemUTC());
+        meter.onEvents(sender::wake);
+        return meter;
+    }
+
+    @Bean
+    MeteringFilter meteringFilter(TrafficMeter meter) {
+        return new MeteringFilter(meter);
+    }
+}

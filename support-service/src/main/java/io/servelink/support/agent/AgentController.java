@@ -1,0 +1,81 @@
+package io.servelink.support.agent;
+
+import io.servelink.support.kb.KnowledgeBase;
+import io.servelink.support.ticket.Category;
+import io.servelink.support.ticket.Priority;
+import io.servelink.support.ticket.SupportAccess;
+import io.servelink.support.ticket.TicketFilter;
+import io.servelink.support.ticket.TicketRequests;
+import io.servelink.support.ticket.TicketService;
+import io.servelink.support.ticket.TicketStatus;
+import io.servelink.support.ticket.TicketViews.Page;
+import io.servelink.support.ticket.TicketViews.TicketDetails;
+import io.servelink.support.ticket.TicketViews.TicketSummary;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The support agents' side: a queue across teams by SLA due time, any ticket with internal notes, assignment, status, priority. */
+@RestController
+@RequestMapping("/api/support/agent")
+class AgentController {
+
+    private final TicketService service;
+    private final SupportAccess access;
+
+    AgentController(TicketService service, SupportAccess access) {
+        this.service = service;
+        this.access = access;
+    }
+
+    @GetMapping("/queue")
+    Mono<Page<TicketSummary>> queue(@RequestParam(name = "team", required = false) String team,
+                                    @RequestParam(name = "status", required = false) TicketStatus status,
+                                    @RequestParam(name = "priority", required = false) Priority priority,
+                                    @RequestParam(name = "category", required = false) Category category,
+                                    @RequestParam(name = "assignee", required = false) String assignee,
+                                    @RequestParam(name = "unassigned", defaultValue = "false") boolean unassigned,
+                                    @RequestParam(name = "page", defaultValue = "0") @Min(0) int page,
+                                    @RequestParam(name = "size", defaultValue = "50") @Min(1) @Max(200) int size) {
+        return access.agent().then(service.queue(team, new TicketFilter(status, priority, category), assignee, unassigned,
+                page, size));
+    }
+
+    @GetMapping("/tickets/{ticket_id}")
+    Mono<TicketDetails> ticket(@PathVariable("ticket_id") UUID id) {
+        return access.agent().then(service.details(id, null, true));
+    }
+
+    @PostMapping("/tickets/{ticket_id}/assign")
+    Mono<TicketSummary> assign(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.Assign request) {
+        return access.agent().flatMap(agent -> service.assign(id,
+                request.assignee() == null || request.assignee().isBlank() ? agent.subject() : request.assignee().strip()));
+    }
+
+    @PostMapping("/tickets/{ticket_id}/status")
+    Mono<TicketSummary> status(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.ChangeStatus request) {
+        return access.agent().then(service.changeStatus(id, request.status()));
+    }
+
+    @PostMapping("/tickets/{ticket_id}/priority")
+    Mono<TicketSummary> priority(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.ChangePriority request) {
+        return access.agent().then(service.changePriority(id, request.priority()));
+    }
+
+    @PostMapping("/tickets/{ticket_id}/article-draft")
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<KnowledgeBase.Article> articleDraft(@PathVariable("ticket_id") UUID id) {
+        return access.agent().flatMap(agent -> service.draftArticle(id, agent.subject()));
+    }
+}

@@ -1,0 +1,154 @@
+package io.servelink.support.notification;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.servelink.contracts.events.Event;
+import io.servelink.contracts.events.EventCodec;
+import io.servelink.contracts.events.EventEnvelope;
+import io.servelink.contracts.events.TopicNames;
+import io.servelink.contracts.events.payments.PaymentCancelled;
+import io.servelink.contracts.events.payments.PaymentCompleted;
+import io.servelink.contracts.events.payments.PaymentFailed;
+import io.servelink.contracts.events.usage.UsageThresholdCrossed;
+import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
+import io.servelink.contracts.spring.outbox.ProcessedEvents;
+import java.math.BigDecimal;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * E-mails to a team about its usage alerts and payment outcomes. Each event is handled once: its id goes into
+ * {@code processed_events} in the same transaction as the queued e-mails, whose dedup key is event id + recipient.
+ */
+@Configuration(proxyBeanMethods = false)
+class PlatformEventNotifications {
+
+    private static final Logger log = LoggerFactory.getLogger(PlatformEventNotifications.class);
+    static final String USAGE_CONSUMER = "support-usage-alerts";
+    static final String PAYMENTS_CONSUMER = "support-payments";
+
+    /** What to e-mail about one event. */
+    record Mail(String team, String subject, String body) {
+    }
+
+    @Bean
+    KafkaBatchConsumer usageAlertsConsumer(KafkaSettings settings, TopicNames topics, EventCodec codec, Notifications notifications,
+                                           ProcessedEvents processed, TransactionalOperator transactions, MeterRegistry registry) {
+        Handler handler = new Handler(USAGE_CONSUMER, notifications, processed, transactions);
+        return new KafkaBatchConsumer(USAGE_CONSUMER, settings, "support-service.usage-alerts", List.of(topics.usageAlerts()), 100,
+                records -> handler.handle(records, record -> decodeUsage(record, codec)), registry);
+    }
+
+    @Bean
+    KafkaBatchConsumer paymentsConsumer(KafkaSettings settings, TopicNames topics, EventCodec codec, Notifications notifications,
+                                        ProcessedEvents processed, TransactionalOperator transactions, MeterRegistry registry) {
+        Handler handler = new Handler(PAYMENTS_CONSUMER, notifications, processed, transactions);
+        return new KafkaBatchConsumer(PAYMENTS_CONSUMER, settings, "support-service.payments", List.of(topics.payments()), 100,
+                records -> handler.handle(records, record -> decodePayment(record, codec)), registry);
+    }
+
+    /** An event id with the e-mail it causes, or empty for a record that is skipped. */
+    record Decoded(java.util.UUID eventId, Mail mail) {
+    }
+
+    private static Decoded decodeUsage(ConsumerRecord<String, byte[]> record, EventCodec codec) {
+        EventEnvelope<UsageThresholdCrossed> envelope = codec.decode(record.value(), UsageThresholdCrossed.class);
+        UsageThresholdCrossed alert = envelope.payload();
+        String metric = alert.metric().name().toLowerCase(Locale.ROOT);
+        String scope = alert.projectId() == null ? "your team" : "project " + alert.projectId();
+        String subject = "Usage alert: " + metric + " at " + alert.thresholdPercent() + " % of the limit";
+        String body = "Hello,\n\n" + scope + " of team " + alert.teamSlug() + " has used " + alert.usageBytes() + " of "
+                + alert.limitBytes() + " bytes of " + metric + " in " + alert.period() + " (" + alert.thresholdPercent()
+                + " %).\nUpgrade to Pro or buy an add-on to raise the limit.\n\nServelink support";
+        return new Decoded(envelope.eventId(), new Mail(alert.teamSlug(), subject, body));
+    }
+
+    private static Decoded decodePayment(ConsumerRecord<String, byte[]> record, EventCodec codec) {
+        EventEnvelope<? extends Event> envelope = decodeAny(record.value(), codec);
+        Mail mail = switch (envelope.payload()) {
+            case PaymentCompleted p -> new Mail(p.teamSlug(), "Payment received: " + money(p.amountMinor(), p.currency()),
+                    "Hello,\n\nwe received your payment of " + money(p.amountMinor(), p.currency()) + " for "
+                            + purpose(p.purpose()) + " (payment " + p.paymentId() + ").\n\nServelink support");
+            case PaymentFailed p -> new Mail(p.teamSlug(), "Payment failed: " + money(p.amountMinor(), p.currency()),
+                    "Hello,\n\nyour payment of " + money(p.amountMinor(), p.currency()) + " for " + purpose(p.purpose())
+                            + " failed (" + p.reason() + "). Nothing was charged; please try again.\n\nServelink support");
+            case PaymentCancelled p -> new Mail(p.teamSlug(), "Payment cancelled: " + money(p.amountMinor(), p.currency()),
+                    "Hello,\n\nyour payment of " + money(p.amountMinor(), p.currency()) + " for " + purpose(p.purpose())
+                            + " was cancelled.\n\nServelink support");
+            default -> throw new EventCodec.MalformedEventException("unexpected payload " + envelope.type());
+        };
+        return new Decoded(envelope.eventId(), mail);
+    }
+
+    private static EventEnvelope<? extends Event> decodeAny(byte[] value, EventCodec codec) {
+        for (Class<? extends Event> type : List.of(PaymentCompleted.class, PaymentFailed.class, PaymentCancelled.class)) {
+            try {
+                return codec.decode(value, type);
+            } catch (EventCodec.MalformedEventException e) {
+                // not this type: try the next one
+            }
+        }
+        throw new EventCodec.MalformedEventException("not a payment event");
+    }
+
+    private static String purpose(io.servelink.contracts.events.payments.PaymentPurpose purpose) {
+        return switch (purpose) {
+            case PLAN_UPGRADE -> "the plan upgrade";
+            case ADDON -> "an add-on";
+            case RENEWAL -> "the renewal";
+        };
+    }
+
+    /** Minor units shown in the currency's own decimals, e.g. 300 EUR as 3.00 EUR. */
+    static String money(long amountMinor, String currency) {
+        int digits;
+        try {
+            digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            digits = 2;
+        }
+        return BigDecimal.valueOf(amountMinor, digits).toPlainString() + " " + currency;
+    }
+
+    /** Stores the e-mails of a batch, each event once. */
+    private record Handler(String consumer, Notifications notifications, ProcessedEvents processed,
+                           TransactionalOperator transactions) {
+
+        Mono<Void> handle(List<ConsumerRecord<String, byte[]>> records,
+                          java.util.function.Function<ConsumerRecord<String, byte[]>, Decoded> decoder) {
+            return Flux.fromIterable(records)
+                    .concatMap(record -> decode(record, decoder))
+                    .concatMap(decoded -> transactions.transactional(store(decoded)))
+                    .then();
+        }
+
+        private Mono<Decoded> decode(ConsumerRecord<String, byte[]> record,
+                                     java.util.function.Function<ConsumerRecord<String, byte[]>, Decoded> decoder) {
+            try {
+                return Mono.just(decoder.apply(record));
+            } catch (EventCodec.MalformedEventException e) {
+                log.warn("{} skips malformed record at {}-{}@{}: {}", consumer, record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+                return Mono.empty();
+            }
+        }
+
+        private Mono<Void> store(Decoded decoded) {
+            return processed.firstDelivery(consumer, decoded.eventId())
+                    .filter(Boolean::booleanValue)
+                    .flatMapMany(first -> notifications.recipientsOf(decoded.mail().team()))
+                    .concatMap(recipient -> notifications.enqueue(consumer + ":" + decoded.eventId() + ":" + recipient,
+                            recipient, decoded.mail().subject(), decoded.mail().body()))
+                    .then();
+        }
+    }
+}

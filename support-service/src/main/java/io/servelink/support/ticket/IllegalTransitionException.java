@@ -1,0 +1,19 @@
+package io.servelink.support.ticket;
+
+import io.servelink.contracts.problem.ProblemTypes;
+import io.servelink.contracts.spring.ApiProblem;
+import org.springframework.http.HttpStatus;
+
+/** A move the ticket state machine refuses: answered as a 409 problem. */
+public class IllegalTransitionException extends ApiProblem {
+
+    IllegalTransitionException(TicketStatus from, TicketStatus to) {
+        this("A ticket cannot move from " + from.code() + " to " + to.code());
+        getBody().setProperty("from", from.code());
+        getBody().setProperty("to", to.code());
+    }
+
+    IllegalTransitionException(String detail) {
+        super(HttpStatus.CONFLICT, ProblemTypes.CONFLICT, "Illegal ticket transition", detail);
+    }
+}
