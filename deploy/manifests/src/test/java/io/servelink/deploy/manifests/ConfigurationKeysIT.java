@@ -62,6 +62,35 @@ class ConfigurationKeysIT {
     }
 
     @Test
+    void everyEnvironmentVariableInTheComposeFileIsAConfigurationKeyOfItsService() {
+        JsonNode compose = Kustomize.readDocuments(Repository.ROOT.resolve("deploy/compose/docker-compose.yml")).getFirst();
+        List<String> unknown = new ArrayList<>();
+        for (String service : Repository.SERVICES) {
+            JsonNode environment = compose.at("/services/" + service + "/environment");
+            assertThat(environment.isObject()).as("compose service " + service).isTrue();
+            for (String variable : composeVariables(environment)) {
+                if (!NOT_SPRING.contains(variable) && !KEYS.get(service).acceptsEnvironmentVariable(variable)) {
+                    unknown.add(service + ": " + variable);
+                }
+            }
+        }
+        assertThat(unknown).as("environment variables no configuration key of the service takes").isEmpty();
+    }
+
+    /** Variable names of a compose environment map, following YAML merge keys ({@code <<: *common-env}). */
+    private static Set<String> composeVariables(JsonNode environment) {
+        Set<String> variables = new TreeSet<>();
+        environment.properties().forEach(entry -> {
+            if (entry.getKey().equals("<<")) {
+                variables.addAll(composeVariables(entry.getValue()));
+            } else {
+                variables.add(entry.getKey());
+            }
+        });
+        return variables;
+    }
+
+    @Test
     void discoversKeysFromPropertiesTypesBootMetadataYamlAndPlaceholders() {
         ConfigurationKeys usage = KEYS.get("usage-service");
 
