@@ -106,7 +106,7 @@ public final class LocalStack {
                 "--servelink.security.hmac-secret=" + LOCAL_SECRET);
         List<ServiceProcess> services = new ArrayList<>();
         services.add(new ServiceProcess("usage-service", USAGE, jar(root, "usage-service"),
-                withDatabase(common, postgres, "usage"), logs));
+                withDatabase(common, postgres, "usage", "--servelink.usage.storage.probe=none"), logs));
         services.add(new ServiceProcess("payment-service", PAYMENT, jar(root, "payment-service"),
                 withDatabase(common, postgres, "payment", "--servelink.payment.resources-url=http://localhost:" + RESOURCES,
                         "--servelink.payment.public-url=http://localhost:" + GATEWAY), logs));

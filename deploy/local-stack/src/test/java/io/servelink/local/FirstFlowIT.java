@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Test;
  */
 class FirstFlowIT {
 
+    static {
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+    }
+
     private static final String SECRET = "first-flow-test-secret-0123456789-abcdefghij";
     private static final int GATEWAY = 18380;
     private static final int USAGE = 18381;
@@ -47,7 +51,6 @@ class FirstFlowIT {
 
     @BeforeAll
     static void startSuite() throws Exception {
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
         Path root = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         Path logs = Files.createDirectories(Path.of("target/first-flow-logs"));
         postgres = PostgresServers.shared();
