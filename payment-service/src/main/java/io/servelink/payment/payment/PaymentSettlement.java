@@ -6,6 +6,7 @@ import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.payments.PaymentCompleted;
 import io.servelink.contracts.spring.outbox.Outbox;
 import io.servelink.payment.invoice.Invoices;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,9 +33,11 @@ public class PaymentSettlement {
     private final Invoices invoices;
     private final TransactionalOperator transactions;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     PaymentSettlement(PaymentRepository payments, Outbox outbox, TopicNames topics, Invoices invoices,
-                      TransactionalOperator transactions, Clock clock) {
+                      TransactionalOperator transactions, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
         this.payments = payments;
         this.outbox = outbox;
         this.topics = topics;
@@ -95,7 +98,9 @@ public class PaymentSettlement {
                 ? published.then(invoices.issueFor(new Invoices.InvoiceLine(payment.id(), payment.teamSlug(),
                         payment.description(), payment.amountMinor(), payment.currency())))
                 : published;
-        return updated.flatMap(p -> sideEffects.thenReturn(p));
+        String outcome = event.get().getClass().getSimpleName().replace("Payment", "").toLowerCase(java.util.Locale.ROOT);
+        return updated.flatMap(p -> sideEffects.thenReturn(p))
+                .doOnSuccess(p -> meters.counter("servelink.payments", "status", outcome).increment());
     }
 
     Mono<Payment> store(Payment.Transition transition) {

@@ -64,6 +64,20 @@ public class ServelinkAutoConfiguration {
     public record ProvisionedTopics(TopicNames names) {
     }
 
+    /** Trace context across Kafka headers, when Micrometer Tracing is on the classpath (tracer resolved lazily). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.micrometer.tracing.Tracer", "org.apache.kafka.clients.consumer.ConsumerRecord"})
+    static class KafkaTracing {
+
+        @Bean
+        @ConditionalOnMissingBean
+        io.servelink.contracts.spring.kafka.TraceHeaders traceHeaders(
+                org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracer,
+                org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.propagation.Propagator> propagator) {
+            return io.servelink.contracts.spring.kafka.TraceHeaders.of(tracer, propagator);
+        }
+    }
+
     @Bean
     @ConditionalOnMissingBean
     EventCodec eventCodec() {

@@ -42,9 +42,11 @@ class SlaBreachJob {
     private final JobLock jobLock;
     private final Notifications notifications;
     private final TicketEventHub hub;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     SlaBreachJob(DatabaseClient db, TransactionalOperator transactions, JobLock jobLock, Notifications notifications,
-                 TicketEventHub hub) {
+                 TicketEventHub hub, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
         this.db = db;
         this.transactions = transactions;
         this.jobLock = jobLock;
@@ -71,6 +73,7 @@ class SlaBreachJob {
                 .collectList();
         return transactions.transactional(breaches)
                 .doOnNext(list -> list.forEach(b -> hub.publish(new TicketEventHub.TicketUpdate(b.ticketId(), "sla_breach", false, b))))
+                .doOnNext(list -> list.forEach(b -> meters.counter("servelink.support.sla.breaches", "kind", b.breach()).increment()))
                 .map(list -> new Report(true, (int) list.stream().filter(b -> b.breach().equals("first_response")).count(),
                         (int) list.stream().filter(b -> b.breach().equals("resolution")).count()));
     }

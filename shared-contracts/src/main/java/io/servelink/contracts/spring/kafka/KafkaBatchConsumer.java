@@ -20,6 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 
@@ -29,7 +31,7 @@ import reactor.core.publisher.Mono;
  * a growing pause, never skipped: handlers must be idempotent (they record event ids in the same database
  * transaction as the effect), which makes redelivery after a crash or rebalance harmless.
  */
-public final class KafkaBatchConsumer implements SmartLifecycle {
+public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationContextAware {
 
     /** Stores the effect of a batch; the returned Mono completes when it is durable. */
     @FunctionalInterface
@@ -48,6 +50,7 @@ public final class KafkaBatchConsumer implements SmartLifecycle {
     private final Duration handlerTimeout;
     private final Counter records;
     private final Counter failures;
+    private volatile TraceHeaders tracing = TraceHeaders.none();
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -65,6 +68,12 @@ public final class KafkaBatchConsumer implements SmartLifecycle {
                 .description("Records whose effect was stored").register(registry);
         this.failures = Counter.builder("servelink.kafka.consumer.failures").tag("consumer", name)
                 .description("Batches that failed and were retried").register(registry);
+    }
+
+    /** Continues producers' traces when the application has a tracer (see {@link TraceHeaders}). */
+    @Override
+    public void setApplicationContext(ApplicationContext context) {
+        context.getBeanProvider(TraceHeaders.class).ifAvailable(headers -> this.tracing = headers);
     }
 
     @Override
@@ -130,7 +139,7 @@ public final class KafkaBatchConsumer implements SmartLifecycle {
         List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(batch.count());
         batch.forEach(list::add);
         try {
-            handler.handle(list).block(handlerTimeout);
+            tracing.inConsumerSpan("kafka consume " + name, list, () -> handler.handle(list).block(handlerTimeout));
             kafka.commitSync(nextOffsets(batch));
             records.increment(list.size());
             return true;

@@ -2,33 +2,44 @@ package io.servelink.contracts.spring.outbox;
 
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
+import io.servelink.contracts.spring.kafka.TraceHeaders;
 import java.nio.charset.StandardCharsets;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
 /**
  * The producer side of the transactional outbox: an event is written to {@code event_outbox} in the same
- * transaction as the change it reports; the {@link OutboxRelay} publishes it afterwards.
+ * transaction as the change it reports, with the current trace context; the {@link OutboxRelay} publishes it
+ * afterwards, with that context in the record's {@code traceparent} header.
  */
 public final class Outbox {
 
     private final DatabaseClient db;
     private final EventCodec codec;
+    private final TraceHeaders tracing;
 
     public Outbox(DatabaseClient db, EventCodec codec) {
+        this(db, codec, TraceHeaders.none());
+    }
+
+    public Outbox(DatabaseClient db, EventCodec codec, TraceHeaders tracing) {
         this.db = db;
         this.codec = codec;
+        this.tracing = tracing;
     }
 
     /** Appends an event; call it inside the transaction of the business change. */
     public Mono<Void> append(String topic, String key, EventEnvelope<?> envelope) {
-        return db.sql("INSERT INTO event_outbox (event_id, topic, event_key, payload) "
-                        + "VALUES (:eventId, :topic, :key, CAST(:payload AS jsonb))")
-                .bind("eventId", envelope.eventId())
-                .bind("topic", topic)
-                .bind("key", key)
-                .bind("payload", new String(codec.encode(envelope), StandardCharsets.UTF_8))
-                .fetch().rowsUpdated()
-                .then();
+        return Mono.defer(() -> {
+            String traceParent = tracing.currentTraceparent();
+            DatabaseClient.GenericExecuteSpec insert = db.sql("INSERT INTO event_outbox (event_id, topic, event_key, payload, trace_parent) "
+                            + "VALUES (:eventId, :topic, :key, CAST(:payload AS jsonb), :traceParent)")
+                    .bind("eventId", envelope.eventId())
+                    .bind("topic", topic)
+                    .bind("key", key)
+                    .bind("payload", new String(codec.encode(envelope), StandardCharsets.UTF_8));
+            insert = traceParent == null ? insert.bindNull("traceParent", String.class) : insert.bind("traceParent", traceParent);
+            return insert.fetch().rowsUpdated().then();
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.servelink.contracts.spring.outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.kafka.TraceHeaders;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -23,8 +24,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 public class OutboxAutoConfiguration {
 
     @Bean
-    Outbox outbox(DatabaseClient db, EventCodec codec) {
-        return new Outbox(db, codec);
+    Outbox outbox(DatabaseClient db, EventCodec codec, org.springframework.beans.factory.ObjectProvider<TraceHeaders> tracing) {
+        return new Outbox(db, codec, tracing.getIfAvailable(TraceHeaders::none));
     }
 
     @Bean

@@ -44,6 +44,7 @@ public final class OutboxRelay implements SmartLifecycle {
     private final Counter published;
     private final Counter failures;
     private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
@@ -59,6 +60,7 @@ public final class OutboxRelay implements SmartLifecycle {
         this.published = Counter.builder("servelink.outbox.published").description("Outbox events published").register(registry);
         this.failures = Counter.builder("servelink.outbox.failures").description("Outbox rounds that failed").register(registry);
         registry.gauge("servelink.outbox.parked", parked);
+        registry.gauge("servelink.outbox.pending", pending);
     }
 
     @Override
@@ -104,6 +106,7 @@ public final class OutboxRelay implements SmartLifecycle {
     private void relayQuietly() {
         try {
             relayPending();
+            measurePending();
         } catch (RuntimeException e) {
             failures.increment();
             log.warn("Outbox relay round failed; rows stay pending and are retried", e);
@@ -112,12 +115,13 @@ public final class OutboxRelay implements SmartLifecycle {
     }
 
     private int relayOnce() {
-        Integer count = db.sql("SELECT id, event_id, topic, event_key, payload::text AS payload FROM event_outbox "
+        Integer count = db.sql("SELECT id, event_id, topic, event_key, payload::text AS payload, trace_parent FROM event_outbox "
                         + "WHERE published_at IS NULL AND attempts < :maxAttempts ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .bind("maxAttempts", maxAttempts)
                 .bind("limit", batchSize)
                 .map((row, meta) -> new PendingEvent(row.get("id", Long.class), row.get("event_id", java.util.UUID.class),
-                        row.get("topic", String.class), row.get("event_key", String.class), row.get("payload", String.class)))
+                        row.get("topic", String.class), row.get("event_key", String.class), row.get("payload", String.class),
+                        row.get("trace_parent", String.class)))
                 .all().collectList()
                 .flatMap(this::sendAndMark)
                 .as(transactions::transactional)
@@ -144,12 +148,23 @@ public final class OutboxRelay implements SmartLifecycle {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(),
                     event.payload().getBytes(StandardCharsets.UTF_8));
             record.headers().add(new RecordHeader("event-id", event.eventId().toString().getBytes(StandardCharsets.UTF_8)));
+            if (event.traceParent() != null) {
+                record.headers().add(new RecordHeader(io.servelink.contracts.spring.kafka.TraceHeaders.TRACEPARENT,
+                        event.traceParent().getBytes(StandardCharsets.UTF_8)));
+            }
             acks.add(producer.send(record));
         }
         for (Future<RecordMetadata> ack : acks) {
             ack.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         return events.stream().map(PendingEvent::id).toList();
+    }
+
+    /** Rows not yet published (a growing figure means the relay cannot keep up or Kafka is unreachable). */
+    private void measurePending() {
+        Long count = db.sql("SELECT count(*) AS pending FROM event_outbox WHERE published_at IS NULL")
+                .map((row, meta) -> row.get("pending", Long.class)).one().block(Duration.ofSeconds(5));
+        pending.set(count == null ? 0 : count);
     }
 
     private void recordFailure(RuntimeException e) {
@@ -170,6 +185,6 @@ public final class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    record PendingEvent(Long id, java.util.UUID eventId, String topic, String key, String payload) {
+    record PendingEvent(Long id, java.util.UUID eventId, String topic, String key, String payload, String traceParent) {
     }
 }
