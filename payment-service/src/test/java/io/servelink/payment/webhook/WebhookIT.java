@@ -43,6 +43,26 @@ class WebhookIT extends PaymentItSupport {
     }
 
     @Test
+    void carriesTheTraceOfTheWebhookRequestIntoThePaymentEventsKafkaHeader() {
+        String paymentId = pendingPayment();
+        String body = webhookBody("evt-trace-" + paymentId, paymentId, "completed", 900, "EUR");
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        long now = Instant.now().getEpochSecond();
+
+        client().post().uri("/api/payments/callback").contentType(MediaType.APPLICATION_JSON)
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
+                .header(WebhookSignature.SIGNATURE_HEADER, SIGNER.sign(now, body.getBytes(StandardCharsets.UTF_8)))
+                .bodyValue(body).exchange().expectStatus().isOk();
+
+        assertThat(paymentEvents(paymentId)).singleElement().satisfies(record -> {
+            var header = record.headers().lastHeader("traceparent");
+            assertThat(header).as("traceparent header").isNotNull();
+            assertThat(new String(header.value(), StandardCharsets.UTF_8)).startsWith("00-" + traceId + "-");
+        });
+    }
+
+    @Test
     void concurrentDeliveriesOfTheSameEventCompleteOnceAndPublishOneEvent() {
         String paymentId = pendingPayment();
         byte[] body = webhookBody("evt-burst-" + paymentId, paymentId, "completed", 900, "EUR").getBytes(StandardCharsets.UTF_8);
