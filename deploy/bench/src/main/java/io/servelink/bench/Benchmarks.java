@@ -21,6 +21,7 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
         Path root = Path.of(argument(args, "--root", System.getProperty("user.dir"))).toAbsolutePath();
         Set<String> suites = Set.of(argument(args, "--suites", "gateway,ingestion,api").split(","));
         int events = Integer.parseInt(argument(args, "--events", "2000000"));
