@@ -48,7 +48,11 @@ function planCard(ctx, limits, refreshHistory) {
       ctx.announce(t('pay.started'));
       const final = await followPayment(payment, follow, ctx);
       refreshHistory();
-      if (final.status === 'completed') await awaitPro(ctx, follow, planLine);
+      if (final.status === 'completed' && await awaitPro(ctx, follow, planLine)) {
+        card.querySelector('h2').textContent = planName('pro');
+        form.hidden = true;
+        open.hidden = true;
+      }
       else follow.append(h('p', { class: 'notice error', role: 'alert' },
         final.status === 'failed' ? t('pay.failed', { reason: final.failure_reason || '' }) : t('pay.cancelled')));
     } catch (error) {
@@ -73,10 +77,11 @@ async function awaitPro(ctx, box, planLine) {
       planLine.dataset.plan = 'pro';
       waiting.replaceWith(h('p', { class: 'notice success', 'data-testid': 'now-pro' }, t('pay.now_pro')));
       ctx.announce(t('pay.now_pro'));
-      return;
+      return true;
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  return false;
 }
 
 async function showHistory(ctx, box, page) {
