@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -70,7 +71,9 @@ class DashboardE2EIT {
                 .usingDriverExecutable(Path.of(System.getProperty("e2e.chromedriver", "/usr/bin/chromedriver")).toFile())
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
+        // The usage page re-renders every 5 s, so an element found a moment ago may be replaced: look again.
         wait = new WebDriverWait(browser, UI_WAIT, Duration.ofMillis(250));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -93,8 +96,8 @@ class DashboardE2EIT {
 
         wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Usage this month"));
         assertThat(browser.findElement(By.id("who")).getText()).contains("dev-demo-owner");
-        assertThat(visible("team-traffic").getText()).contains("Traffic");
-        assertThat(visible("limits").getText()).contains("Plan: Free");
+        assertThat(text("team-traffic")).contains("Traffic");
+        assertThat(text("limits")).contains("Plan: Free");
 
         // The meters' levels: warning from 80 %, danger from 95 %, with the alert in words (the demo is far below).
         Object levels = browser.executeAsyncScript("""
@@ -115,7 +118,7 @@ class DashboardE2EIT {
     @Test
     @Order(2)
     void usageMovesAfterTrafficIsSentToTheDemoProject() throws Exception {
-        long before = Long.parseLong(visible("team-traffic").getAttribute("data-used"));
+        long before = Long.parseLong(attribute("team-traffic", "data-used"));
         int sent = 0;
         for (int i = 0; i < 3; i++) {
             HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/bytes?n=1000000"))
@@ -126,8 +129,8 @@ class DashboardE2EIT {
         long expected = before + sent;
 
         // The gateway reports every 5 s; usage-service adds it up; the page refreshes every 5 s.
-        wait.until(driver -> Long.parseLong(visible("team-traffic").getAttribute("data-used")) >= expected);
-        assertThat(visible("project-hello-traffic").getText()).contains("MB");
+        wait.until(driver -> Long.parseLong(attribute("team-traffic", "data-used")) >= expected);
+        assertThat(text("project-hello-traffic")).contains("MB");
         screenshot("usage");
 
         browser.manage().window().setSize(new Dimension(390, 844));
@@ -140,7 +143,7 @@ class DashboardE2EIT {
     @Order(3)
     void upgradesToProThroughTheSimulatedMobileMoneyProvider() {
         navigate("billing", "Plan & payments");
-        assertThat(visible("current-plan").getAttribute("data-plan")).isEqualTo("free");
+        assertThat(attribute("current-plan", "data-plan")).isEqualTo("free");
 
         visible("upgrade").click();
         visible("method-mobile_money").click();
@@ -148,12 +151,12 @@ class DashboardE2EIT {
         visible("pay-upgrade").click();
 
         // The provider's next action is shown while the payment is pending.
-        wait.until(driver -> !visible("next-action").getText().isBlank());
-        assertThat(visible("next-action").getText()).startsWith("Next step:");
+        wait.until(driver -> !text("next-action").isBlank());
+        assertThat(text("next-action")).startsWith("Next step:");
         wait.until(ExpectedConditions.visibilityOfElementLocated(testId("now-pro")));
-        assertThat(visible("current-plan").getAttribute("data-plan")).isEqualTo("pro");
-        assertThat(visible("payment-status").getText()).contains("completed");
-        wait.until(driver -> visible("history").getText().contains("Pro plan"));
+        assertThat(attribute("current-plan", "data-plan")).isEqualTo("pro");
+        assertThat(text("payment-status")).contains("completed");
+        wait.until(driver -> text("history").contains("Pro plan"));
         screenshot("billing");
     }
 
@@ -161,7 +164,7 @@ class DashboardE2EIT {
     @Order(4)
     void buysAnAddonAndSeesTheLimitsGrow() {
         navigate("addons", "Add-ons");
-        long before = Long.parseLong(visible("limit-totals").getAttribute("data-traffic-bytes"));
+        long before = Long.parseLong(attribute("limit-totals", "data-traffic-bytes"));
         assertThat(before).isEqualTo(100_000_000_000L);
 
         new Select(visible("addon-type")).selectByValue("traffic");
@@ -173,9 +176,9 @@ class DashboardE2EIT {
         visible("buy").click();
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(testId("addon-active")));
-        long after = Long.parseLong(visible("limit-totals").getAttribute("data-traffic-bytes"));
+        long after = Long.parseLong(attribute("limit-totals", "data-traffic-bytes"));
         assertThat(after).isEqualTo(before + 20_000_000_000L);
-        assertThat(visible("limits").getText()).contains("Add-on Traffic +10 GB / month × 2");
+        assertThat(text("limits")).contains("Add-on Traffic +10 GB / month × 2");
         wait.until(driver -> visible("addon-list").findElements(By.cssSelector("[data-testid='addon-row'][data-status='active']")).size() == 1);
         screenshot("addons");
     }
@@ -205,9 +208,9 @@ class DashboardE2EIT {
         assertThat(posted.statusCode()).isEqualTo(201);
 
         // No reload: the message comes through the ticket's event stream, and the status follows (agent reply → waiting).
-        wait.until(driver -> visible("messages").getText().contains(reply));
+        wait.until(driver -> text("messages").contains(reply));
         assertThat(browser.findElements(By.cssSelector("[data-testid='message'][data-author-kind='agent']"))).hasSize(1);
-        wait.until(driver -> visible("ticket-status").getText().contains("waiting"));
+        wait.until(driver -> text("ticket-status").contains("waiting"));
         screenshot("ticket");
     }
 
@@ -217,7 +220,7 @@ class DashboardE2EIT {
         navigate("analytics", "Analytics");
         wait.until(driver -> ((Number) browser.executeScript(
                 "return document.querySelectorAll('canvas').length && window.Chart ? Object.keys(window.Chart.instances).length : 0")).intValue() == 3);
-        assertThat(visible("forecast").getText()).contains("expected by month end");
+        assertThat(text("forecast")).contains("expected by month end");
         screenshot("analytics");
 
         new Select(byTestIdOrId("lang-select")).selectByValue("fr");
@@ -238,6 +241,18 @@ class DashboardE2EIT {
 
     private static WebElement visible(String id) {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(testId(id)));
+    }
+
+    /** Read in the wait, so a re-rendered element is simply found again. */
+    private static String attribute(String id, String name) {
+        return wait.until(driver -> driver.findElement(testId(id)).getAttribute(name));
+    }
+
+    private static String text(String id) {
+        return wait.until(driver -> {
+            WebElement element = driver.findElement(testId(id));
+            return element.isDisplayed() ? element.getText() : null;
+        });
     }
 
     private static WebElement byTestIdOrId(String id) {
