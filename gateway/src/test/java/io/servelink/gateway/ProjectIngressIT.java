@@ -293,6 +293,17 @@ class ProjectIngressIT {
     }
 
     @Test
+    void servesTheDashboardAndItsChartLibraryWithoutAToken() {
+        api().get().uri("/").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+                .expectBody(String.class).value(html -> org.assertj.core.api.Assertions.assertThat(html)
+                        .contains("/app/main.js").contains("/webjars/chart.js/4.5.1/dist/chart.umd.js"));
+        api().get().uri("/app/main.js").exchange().expectStatus().isOk();
+        api().get().uri("/webjars/chart.js/4.5.1/dist/chart.umd.js").exchange().expectStatus().isOk();
+        api().get().uri("/api/usage/demo").exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
     void operatorApiNeedsTheOperatorRole() {
         api().get().uri("/api/admin/projects").exchange().expectStatus().isUnauthorized()
                 .expectBody().jsonPath("$.type").isEqualTo("https://problems.servelink.io/unauthenticated");

@@ -1,0 +1,278 @@
+package io.servelink.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The customer dashboard in headless Chromium (Debian's chromium and chromedriver, never a downloaded browser)
+ * against the local stack: the demo owner signs in with the local token, sees usage move after traffic, upgrades
+ * to Pro through the simulated provider, buys an add-on and sees the limits grow, opens a ticket and sees the
+ * agent's reply arrive live. Saves screenshots of the main pages to docs/screenshots/.
+ *
+ * <p>The stack is started by the test (the README's launcher) unless {@code -De2e.base-url} points at a running one.
+ * The steps build on each other (one team, one browser session), so they run in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardE2EIT {
+
+    private static final Duration UI_WAIT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static Path root;
+    static String baseUrl;
+    static LocalStackProcess stack;
+    static ChromeDriver browser;
+    static WebDriverWait wait;
+    static Path profile;
+
+    @BeforeAll
+    static void startStackAndBrowser() throws Exception {
+        root = Path.of(System.getProperty("e2e.root", "../..")).toAbsolutePath().normalize();
+        baseUrl = System.getProperty("e2e.base-url", "");
+        if (baseUrl.isBlank()) {
+            baseUrl = "http://localhost:8080";
+            stack = LocalStackProcess.start(root, Duration.ofMinutes(6));
+        }
+        profile = Files.createTempDirectory("e2e-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("e2e.chromium", "/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--lang=en-US", "--window-size=1280,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(System.getProperty("e2e.chromedriver", "/usr/bin/chromedriver")).toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        // The usage page re-renders every 5 s, so an element found a moment ago may be replaced: look again.
+        wait = new WebDriverWait(browser, UI_WAIT, Duration.ofMillis(250));
+        wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void demoOwnerSignsInWithTheLocalToken() {
+        browser.get(baseUrl + "/");
+        new Select(byTestIdOrId("lang-select")).selectByValue("en");
+        WebElement demo = wait.until(ExpectedConditions.elementToBeClickable(By.id("demo-sign-in")));
+        demo.click();
+
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Usage this month"));
+        assertThat(browser.findElement(By.id("who")).getText()).contains("dev-demo-owner");
+        assertThat(text("team-traffic")).contains("Traffic");
+        assertThat(text("limits")).contains("Plan: Free");
+
+        // The meters' levels: warning from 80 %, danger from 95 %, with the alert in words (the demo is far below).
+        Object levels = browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/app/views/common.js').then((m) => {
+                  const at = (used) => { const e = m.meter('Traffic', used, 1000, 'x'); return e.dataset.level + '|' + e.textContent; };
+                  done([at(799), at(800), at(949), at(950), at(1200)].join('\\n'));
+                });
+                """);
+        assertThat(levels.toString().lines()).satisfiesExactly(
+                line -> assertThat(line).startsWith("ok|").contains("79.9 % of the limit used"),
+                line -> assertThat(line).startsWith("warning|").contains("Warning: Traffic has reached 80.0 % of the limit"),
+                line -> assertThat(line).startsWith("warning|").contains("94.9 %"),
+                line -> assertThat(line).startsWith("danger|").contains("Danger: Traffic has reached 95.0 % of the limit"),
+                line -> assertThat(line).startsWith("danger|").contains("Over the limit: Traffic is at 120.0 %"));
+    }
+
+    @Test
+    @Order(2)
+    void usageMovesAfterTrafficIsSentToTheDemoProject() throws Exception {
+        long before = Long.parseLong(attribute("team-traffic", "data-used"));
+        int sent = 0;
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/bytes?n=1000000"))
+                    .header("Host", "hello.apps.localhost").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            sent += response.body().length;
+        }
+        long expected = before + sent;
+
+        // The gateway reports every 5 s; usage-service adds it up; the page refreshes every 5 s.
+        wait.until(driver -> Long.parseLong(attribute("team-traffic", "data-used")) >= expected);
+        assertThat(text("project-hello-traffic")).contains("MB");
+        screenshot("usage");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        wait.until(driver -> visible("team-traffic").isDisplayed());
+        screenshot("usage-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+    }
+
+    @Test
+    @Order(3)
+    void upgradesToProThroughTheSimulatedMobileMoneyProvider() {
+        navigate("billing", "Plan & payments");
+        assertThat(attribute("current-plan", "data-plan")).isEqualTo("free");
+
+        visible("upgrade").click();
+        visible("method-mobile_money").click();
+        visible("phone").sendKeys("+237670000001");
+        visible("pay-upgrade").click();
+
+        // The provider's next action is shown while the payment is pending.
+        wait.until(driver -> !text("next-action").isBlank());
+        assertThat(text("next-action")).startsWith("Next step:");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("now-pro")));
+        assertThat(attribute("current-plan", "data-plan")).isEqualTo("pro");
+        assertThat(text("payment-status")).contains("completed");
+        wait.until(driver -> text("history").contains("Pro plan"));
+        screenshot("billing");
+    }
+
+    @Test
+    @Order(4)
+    void buysAnAddonAndSeesTheLimitsGrow() {
+        navigate("addons", "Add-ons");
+        long before = Long.parseLong(attribute("limit-totals", "data-traffic-bytes"));
+        assertThat(before).isEqualTo(100_000_000_000L);
+
+        new Select(visible("addon-type")).selectByValue("traffic");
+        WebElement quantity = visible("addon-quantity");
+        quantity.clear();
+        quantity.sendKeys("2");
+        visible("buy-addon").findElement(By.cssSelector("[data-testid='method-mobile_money']")).click();
+        visible("buy-addon").findElement(By.cssSelector("[data-testid='phone']")).sendKeys("+237670000002");
+        visible("buy").click();
+
+        wait.until(ExpectedConditions.visibilityOfElementLocated(testId("addon-active")));
+        long after = Long.parseLong(attribute("limit-totals", "data-traffic-bytes"));
+        assertThat(after).isEqualTo(before + 20_000_000_000L);
+        assertThat(text("limits")).contains("Add-on Traffic +10 GB / month × 2");
+        wait.until(driver -> visible("addon-list").findElements(By.cssSelector("[data-testid='addon-row'][data-status='active']")).size() == 1);
+        screenshot("addons");
+    }
+
+    @Test
+    @Order(5)
+    void opensATicketAndSeesTheAgentsReplyArriveLive() throws Exception {
+        navigate("support", "Support");
+        visible("new-ticket").click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "New ticket"));
+        visible("ticket-subject").sendKeys("My payment failed");
+        wait.until(driver -> !browser.findElements(testId("suggestion")).isEmpty());
+        visible("ticket-description").sendKeys("The card payment for an add-on failed. What can I do?");
+        new Select(visible("ticket-category")).selectByValue("billing");
+        visible("create-ticket").click();
+
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "My payment failed"));
+        wait.until(ExpectedConditions.attributeToBe(testId("live-state"), "data-state", "open"));
+        String ticketId = browser.getCurrentUrl().replaceAll(".*#/support/", "");
+        String reply = "Hello from support " + UUID.randomUUID();
+
+        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/api/support/demo/tickets/" + ticketId + "/messages"))
+                .header("Authorization", "Bearer " + devToken("roles=support_agent&sub=agent-alice"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"body\": \"" + reply + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(201);
+
+        // No reload: the message comes through the ticket's event stream, and the status follows (agent reply → waiting).
+        wait.until(driver -> text("messages").contains(reply));
+        assertThat(browser.findElements(By.cssSelector("[data-testid='message'][data-author-kind='agent']"))).hasSize(1);
+        wait.until(driver -> text("ticket-status").contains("waiting"));
+        screenshot("ticket");
+    }
+
+    @Test
+    @Order(6)
+    void analyticsDrawsChartsAndSwitchesToFrench() {
+        navigate("analytics", "Analytics");
+        wait.until(driver -> ((Number) browser.executeScript(
+                "return document.querySelectorAll('canvas').length && window.Chart ? Object.keys(window.Chart.instances).length : 0")).intValue() == 3);
+        assertThat(text("forecast")).contains("expected by month end");
+        screenshot("analytics");
+
+        new Select(byTestIdOrId("lang-select")).selectByValue("fr");
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Analyses"));
+        navigate("usage", "Consommation du mois");
+        screenshot("usage-fr");
+        new Select(byTestIdOrId("lang-select")).selectByValue("en");
+    }
+
+    private static void navigate(String route, String heading) {
+        browser.findElement(By.cssSelector("#nav a[data-route='" + route + "']")).click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), heading));
+    }
+
+    private static By testId(String id) {
+        return By.cssSelector("[data-testid='" + id + "']");
+    }
+
+    private static WebElement visible(String id) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(testId(id)));
+    }
+
+    /** Read in the wait, so a re-rendered element is simply found again. */
+    private static String attribute(String id, String name) {
+        return wait.until(driver -> driver.findElement(testId(id)).getAttribute(name));
+    }
+
+    private static String text(String id) {
+        return wait.until(driver -> {
+            WebElement element = driver.findElement(testId(id));
+            return element.isDisplayed() ? element.getText() : null;
+        });
+    }
+
+    private static WebElement byTestIdOrId(String id) {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+    }
+
+    private static String devToken(String query) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/dev/token?" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JsonPath.read(response.body(), "$.token");
+    }
+
+    private static void screenshot(String name) {
+        try {
+            Path file = browser.getScreenshotAs(OutputType.FILE).toPath();
+            Path target = Files.createDirectories(root.resolve("docs/screenshots")).resolve(name + ".png");
+            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not save the screenshot " + name, e);
+        }
+    }
+}
