@@ -112,7 +112,7 @@ class SecurityIT extends PaymentItSupport {
     void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
         String otherAudit = "SELECT count(*) FROM audit_log WHERE action <> 'webhook.rejected'";
         long auditedBefore = queryLong(otherAudit);
-        List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(OWNER, ADMIN, OPERATOR), 40,
+        List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(OWNER, ADMIN, OPERATOR), 20,
                 // a refused webhook is recorded on purpose (payment_webhooks, audit_log: forensics), checked below
                 HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "job_locks",
                         "payment_webhooks", "audit_log")));

@@ -73,7 +73,7 @@ class SecurityIT extends ResourcesITSupport {
 
     @Test
     void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
-        List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(OWNER, ADMIN, OPERATOR), 40,
+        List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(OWNER, ADMIN, OPERATOR), 20,
                 HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "job_locks")));
         assertThat(failures).isEmpty();
     }
