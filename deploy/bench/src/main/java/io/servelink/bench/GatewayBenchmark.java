@@ -91,6 +91,7 @@ final class GatewayBenchmark {
                         "--servelink.kafka.provision-topics=true",
                         "--servelink.security.hmac-secret=benchmark-only-secret-0123456789-abcdefghij",
                         "--servelink.gateway.metering.enabled=" + metering,
+                        "--servelink.gateway.rate-limits.enabled=false", // the bare proxy path is measured
                         "--logging.level.root=WARN"),
                 logs);
         gateway.start(Path.of(System.getProperty("java.home")));

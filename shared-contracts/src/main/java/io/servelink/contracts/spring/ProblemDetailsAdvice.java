@@ -66,6 +66,15 @@ public class ProblemDetailsAdvice {
         return respond(problem, exchange);
     }
 
+    /**
+     * Spring Security's firewall refusing a query parameter name or value (control characters, unassigned code
+     * points): thrown when a controller first reads the parameters, long after the security filters.
+     */
+    @ExceptionHandler(org.springframework.security.web.server.firewall.ServerExchangeRejectedException.class)
+    ResponseEntity<ProblemDetail> rejectedByFirewall(RuntimeException e, ServerWebExchange exchange) {
+        return validation(List.of(error("request", "has a parameter name or value that is not allowed")), exchange);
+    }
+
     @ExceptionHandler(ErrorResponseException.class)
     ResponseEntity<ProblemDetail> deliberate(ErrorResponseException e, ServerWebExchange exchange) {
         ProblemDetail problem = e.getBody();

@@ -1,0 +1,177 @@
+package io.servelink.payment;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.servelink.infra.test.security.EndpointMatrix.Caller.ADMIN;
+import static io.servelink.infra.test.security.EndpointMatrix.Caller.MEMBER;
+import static io.servelink.infra.test.security.EndpointMatrix.Caller.OPERATOR;
+import static io.servelink.infra.test.security.EndpointMatrix.Caller.OWNER;
+import static io.servelink.infra.test.security.EndpointMatrix.Caller.SUPPORT_AGENT;
+import static io.servelink.infra.test.security.EndpointMatrix.Expect.NOT_FOUND;
+import static io.servelink.infra.test.security.EndpointMatrix.Expect.FORBIDDEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.servelink.contracts.security.PlatformRole;
+import io.servelink.infra.test.TestTokens;
+import io.servelink.infra.test.security.EndpointMatrix;
+import io.servelink.infra.test.security.EndpointMatrix.Row;
+import io.servelink.infra.test.security.HostileInput;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * payment-service against hostile callers: the authorization matrix of every endpoint, fuzzed input, oversized
+ * bodies, and secrets (provider API key, webhook secret, JWT secret, bearer tokens) kept out of logs and answers.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SecurityIT extends PaymentItSupport {
+
+    private static final String TEAM_SLUG = EndpointMatrix.TEAM;
+    private static final String VALID_INITIATE = """
+            {"purpose": "plan_upgrade", "reference": "plan:pro", "payment_method": "mobile_money", "phone": "+237670000001"}""";
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    static List<Row> table() {
+        return List.of(
+                EndpointMatrix.billing("POST /api/payments/{team_slug}/initiate").body(VALID_INITIATE),
+                EndpointMatrix.teamRead("GET /api/payments/{team_slug}/history"),
+                // a payment of the team: members see it, another team's member finds nothing
+                EndpointMatrix.teamRead("GET /api/payments/{payment_id}/status").with(EndpointMatrix.Caller.OTHER_TEAM, NOT_FOUND)
+                        .with(SUPPORT_AGENT, NOT_FOUND).with(OPERATOR, NOT_FOUND),
+                EndpointMatrix.teamRead("GET /api/payments/{payment_id}/invoice.pdf").with(EndpointMatrix.Caller.OTHER_TEAM, NOT_FOUND)
+                        .with(SUPPORT_AGENT, NOT_FOUND).with(OPERATOR, NOT_FOUND),
+                EndpointMatrix.billing("POST /api/payments/{payment_id}/cancel").with(EndpointMatrix.Caller.OTHER_TEAM, NOT_FOUND)
+                        .with(SUPPORT_AGENT, NOT_FOUND).with(OPERATOR, NOT_FOUND).with(MEMBER, FORBIDDEN),
+                EndpointMatrix.platform("POST /api/payments/admin/jobs/reconciliation", PlatformRole.OPERATOR),
+                // no token: the HMAC signature decides, and an unsigned delivery is 401 for everybody
+                EndpointMatrix.open("POST /api/payments/callback", 401));
+    }
+
+    static Set<String> endpoints(RequestMappingHandlerMapping mappings) {
+        Set<String> found = new TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, handler) -> {
+            if (handler.getBeanType().getPackageName().startsWith("io.servelink")) {
+                info.getMethodsCondition().getMethods().forEach(method -> info.getPatternsCondition().getPatterns()
+                        .forEach(pattern -> found.add(method.name() + " " + pattern.getPatternString())));
+            }
+        });
+        return found;
+    }
+
+    @BeforeEach
+    void peers() {
+        quote(TEAM_SLUG, "plan:pro", 900, "EUR", "Pro plan, 30 days");
+        providerAccepts("push");
+    }
+
+    private String paymentOfTheTeam() {
+        return (String) initiate(TEAM_SLUG, TestTokens.owner(TEAM_SLUG), "plan:pro", "mobile_money", "+237670000001").get("payment_id");
+    }
+
+    /** A pending payment of the team whose cancel the provider accepts. */
+    private String cancellablePayment() {
+        String id = paymentOfTheTeam();
+        wiremock.stubFor(post(urlEqualTo("/v1/payments/pay_" + id + "/cancel"))
+                .willReturn(okJson(providerPayment("pay_" + id, "cancelled", 900, "EUR", id))));
+        return id;
+    }
+
+    @Test
+    void everyEndpointHasARowInTheAuthorizationTable() {
+        EndpointMatrix.assertCoversExactly(endpoints(mappings), table());
+    }
+
+    @Test
+    void everyCallerGetsTheExpectedStatusOnEveryEndpoint() {
+        String payment = paymentOfTheTeam();
+        List<String> failures = EndpointMatrix.run(port, table(), row -> row.pattern().contains("{payment_id}")
+                ? row.path(row.pattern().replace("{payment_id}", row.pattern().endsWith("/cancel") ? cancellablePayment() : payment))
+                : row);
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
+        String otherAudit = "SELECT count(*) FROM audit_log WHERE action <> 'webhook.rejected'";
+        long auditedBefore = queryLong(otherAudit);
+        List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(OWNER, ADMIN, OPERATOR), 20,
+                // a refused webhook is recorded on purpose (payment_webhooks, audit_log: forensics), checked below
+                HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "job_locks",
+                        "payment_webhooks", "audit_log")));
+        assertThat(failures).isEmpty();
+        assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE signature_ok")).as("no fuzzed delivery was accepted").isZero();
+        assertThat(queryLong(otherAudit)).as("nothing but rejected deliveries audited").isEqualTo(auditedBefore);
+    }
+
+    @Test
+    void refusesAnOversizedBodyEarlyWithAProblem() {
+        String huge = "{\"purpose\": \"plan_upgrade\", \"reference\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        HttpResponse<String> response = EndpointMatrix.Http.send(port, "POST", "/api/payments/" + TEAM_SLUG + "/initiate",
+                TestTokens.owner(TEAM_SLUG), huge);
+        assertThat(response.statusCode()).isIn(400, 413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(EndpointMatrix.Http.leaks(response.body())).isNull();
+
+        HttpResponse<String> webhook = EndpointMatrix.Http.send(port, "POST", "/api/payments/callback", null, huge);
+        assertThat(webhook.statusCode()).isIn(400, 401, 413);
+    }
+
+    @Test
+    void secretsNeverAppearInLogsOrAnswers(CapturedOutput output) {
+        String owner = TestTokens.owner(TEAM_SLUG);
+        StringBuilder answers = new StringBuilder();
+        // a webhook signed with the wrong secret, one with a stale timestamp, one unsigned
+        String body = webhookBody(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "completed", 900, "EUR");
+        long now = Instant.now().getEpochSecond();
+        String wrong = new io.servelink.payment.webhook.WebhookSignature("not-the-secret", java.time.Duration.ofMinutes(5))
+                .sign(now, body.getBytes(StandardCharsets.UTF_8));
+        answers.append(new String(deliver(body, now, wrong).expectStatus().isUnauthorized().expectBody().returnResult().getResponseBodyContent()));
+        answers.append(new String(deliver(body, now - 3600, SIGNER.sign(now - 3600, body.getBytes(StandardCharsets.UTF_8)))
+                .expectStatus().isUnauthorized().expectBody().returnResult().getResponseBodyContent()));
+        answers.append(new String(deliver(body, 0, null).expectStatus().isUnauthorized().expectBody().returnResult().getResponseBodyContent()));
+        // the provider refusing, echoing our key, then failing
+        wiremock.stubFor(post(urlEqualTo("/v1/payments")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\": \"invalid api key " + API_KEY + "\"}")));
+        answers.append(EndpointMatrix.Http.send(port, "POST", "/api/payments/" + TEAM_SLUG + "/initiate", owner, VALID_INITIATE).body());
+        wiremock.stubFor(post(urlEqualTo("/v1/payments")).willReturn(aResponse().withStatus(500).withBody("boom " + API_KEY)));
+        answers.append(EndpointMatrix.Http.send(port, "POST", "/api/payments/" + TEAM_SLUG + "/initiate", owner, VALID_INITIATE).body());
+        // token failures
+        for (String token : List.of(TestTokens.expired(TEAM_SLUG), TestTokens.forged(TEAM_SLUG), owner + "x", "not.a.jwt")) {
+            answers.append(EndpointMatrix.Http.send(port, "GET", "/api/payments/" + TEAM_SLUG + "/history", token, null).body());
+        }
+
+        String logs = output.getAll();
+        for (String secret : List.of(API_KEY, WEBHOOK_SECRET, TestTokens.SECRET, owner, TestTokens.expired(TEAM_SLUG).split("\\.")[2],
+                TestTokens.forged(TEAM_SLUG).split("\\.")[2], "Bearer ey")) {
+            assertThat(logs).as("logs").doesNotContain(secret);
+            assertThat(answers.toString()).as("answers").doesNotContain(secret);
+        }
+        assertThat(output.getAll()).as("the refusals are logged").isNotEmpty();
+    }
+
+    private java.sql.Connection connection() {
+        try {
+            return infrastructure.openConnection();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.servelink.resources;
+
+import static io.servelink.infra.test.security.EndpointMatrix.Caller.ADMIN;
+import static io.servelink.infra.test.security.EndpointMatrix.Caller.OPERATOR;
+import static io.servelink.infra.test.security.EndpointMatrix.Caller.OWNER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.servelink.contracts.security.PlatformRole;
+import io.servelink.infra.test.TestTokens;
+import io.servelink.infra.test.security.EndpointMatrix;
+import io.servelink.infra.test.security.EndpointMatrix.Row;
+import io.servelink.infra.test.security.HostileInput;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+
+/** resources-service against hostile callers: the authorization matrix of every endpoint, fuzzed input, oversized bodies. */
+class SecurityIT extends ResourcesITSupport {
+
+    private static final String TEAM = EndpointMatrix.TEAM;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    static List<Row> table() {
+        return List.of(
+                EndpointMatrix.teamRead("GET /api/resources/{team_slug}/limits"),
+                EndpointMatrix.teamRead("GET /api/resources/{team_slug}/available"),
+                EndpointMatrix.teamRead("GET /api/resources/{team_slug}/list"),
+                EndpointMatrix.teamRead("GET /api/resources/{team_slug}/quote")
+                        .path("/api/resources/" + TEAM + "/quote?purpose=plan_upgrade&reference=plan:pro"),
+                EndpointMatrix.billing("POST /api/resources/{team_slug}/purchase")
+                        .body("{\"resource_type\": \"ram\", \"quantity\": 1, \"payment_method\": \"credit_card\"}"),
+                EndpointMatrix.billing("DELETE /api/resources/{team_slug}/cancel/{resource_id}"),
+                EndpointMatrix.billing("POST /api/resources/{team_slug}/upgrade").body("{\"payment_method\": \"credit_card\"}"),
+                EndpointMatrix.platform("POST /api/resources/admin/jobs/expiry", PlatformRole.OPERATOR));
+    }
+
+    static Set<String> endpoints(RequestMappingHandlerMapping mappings) {
+        Set<String> found = new TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, handler) -> {
+            if (handler.getBeanType().getPackageName().startsWith("io.servelink")) {
+                info.getMethodsCondition().getMethods().forEach(method -> info.getPatternsCondition().getPatterns()
+                        .forEach(pattern -> found.add(method.name() + " " + pattern.getPatternString())));
+            }
+        });
+        return found;
+    }
+
+    @BeforeEach
+    void paymentServiceAccepts() {
+        stubInitiate("pay-matrix", Map.of("type", "redirect", "url", "https://provider.test/checkout/pay-matrix"));
+    }
+
+    @Test
+    void everyEndpointHasARowInTheAuthorizationTable() {
+        EndpointMatrix.assertCoversExactly(endpoints(mappings), table());
+    }
+
+    @Test
+    void everyCallerGetsTheExpectedStatusOnEveryEndpoint() {
+        makePro(TEAM); // add-ons are for Pro teams: a Free team's owner gets a business 403, not an authorization one
+        assertThat(EndpointMatrix.run(port, table())).isEmpty();
+    }
+
+    @Test
+    void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
+        List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(OWNER, ADMIN, OPERATOR), 20,
+                HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "job_locks")));
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void refusesAnOversizedBodyEarlyWithAProblem() {
+        String huge = "{\"resource_type\": \"" + "x".repeat(2 * 1024 * 1024) + "\", \"quantity\": 1}";
+        HttpResponse<String> response = EndpointMatrix.Http.send(port, "POST", "/api/resources/" + TEAM + "/purchase",
+                TestTokens.owner(TEAM), huge);
+        assertThat(response.statusCode()).isIn(400, 413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(EndpointMatrix.Http.leaks(response.body())).isNull();
+    }
+
+    private java.sql.Connection connection() {
+        try {
+            return infra.openConnection();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
