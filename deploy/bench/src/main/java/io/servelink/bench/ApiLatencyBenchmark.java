@@ -67,7 +67,8 @@ final class ApiLatencyBenchmark {
                     List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
                             "--servelink.kafka.provision-topics=true", "--servelink.security.hmac-secret=" + SECRET,
                             "--servelink.gateway.services.usage=http://127.0.0.1:18281",
-                            "--servelink.gateway.services.resources=http://127.0.0.1:18283", "--logging.level.root=WARN"), logs));
+                            "--servelink.gateway.services.resources=http://127.0.0.1:18283",
+                            "--servelink.gateway.rate-limits.enabled=false", "--logging.level.root=WARN"), logs));
             Path javaHome = Path.of(System.getProperty("java.home"));
             for (ServiceProcess service : services) {
                 service.start(javaHome);

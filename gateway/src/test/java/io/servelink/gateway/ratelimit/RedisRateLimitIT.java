@@ -27,7 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Rate limits in the real Redis at 127.0.0.1:6379 (CI and this machine run one), under a key prefix of this run
- * only. Fails, never skips, when Redis is not there.
+ * only. In CI ({@code SERVELINK_REQUIRE_REDIS=true}, set by .ci/run) a missing Redis fails the test; elsewhere it aborts.
  */
 @GatewayIT
 class RedisRateLimitIT {
@@ -65,7 +65,12 @@ class RedisRateLimitIT {
             String pong = factory.getConnection().ping();
             assertThat(pong).as("Redis at 127.0.0.1:6379").isEqualTo("PONG");
         } catch (RuntimeException e) {
-            throw new AssertionError("Redis must run at 127.0.0.1:6379 for this test (CI starts it): " + e.getMessage(), e);
+            // CI (.ci/run) starts Redis and sets SERVELINK_REQUIRE_REDIS: there a missing Redis is a failure. On a
+            // developer's fresh machine without Redis the test is reported as aborted, with the reason.
+            if ("true".equals(System.getenv("SERVELINK_REQUIRE_REDIS"))) {
+                throw new AssertionError("Redis must run at 127.0.0.1:6379 for this test (CI starts it): " + e.getMessage(), e);
+            }
+            org.junit.jupiter.api.Assumptions.abort("No Redis at 127.0.0.1:6379; start one to run the Redis rate-limit tests");
         } finally {
             factory.destroy();
         }
