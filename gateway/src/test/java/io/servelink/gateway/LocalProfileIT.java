@@ -33,6 +33,27 @@ class LocalProfileIT {
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         registry.add("servelink.gateway.services.usage", usageService::baseUrl);
+        registry.add("servelink.gateway.services.support", () -> "http://127.0.0.1:" + closedPort());
+    }
+
+    private static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void answers503ProblemWithRetryAfterWhenAServiceIsNotReachable() {
+        String token = api().get().uri("/dev/token?team=demo&role=member").exchange().expectStatus().isOk()
+                .expectBody(DevToken.class).returnResult().getResponseBody().token();
+
+        api().get().uri("/api/support/demo/tickets").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .exchange().expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals("Retry-After", "5")
+                .expectHeader().contentType("application/problem+json")
+                .expectBody().jsonPath("$.type").isEqualTo("https://problems.servelink.io/unavailable");
     }
 
     @AfterAll

@@ -92,6 +92,21 @@ public class ProblemDetailsAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
+        if (causedBy(e, java.net.ConnectException.class)) {
+            log.warn("Peer not reachable on {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e.getMessage());
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "A service this request needs is not reachable right now; retry shortly");
+            problem.setType(ProblemTypes.UNAVAILABLE);
+            problem.setTitle("Service unavailable");
+            problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(problem);
+        }
+        if (causedBy(e, java.util.concurrent.TimeoutException.class)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.GATEWAY_TIMEOUT, "A service this request needs did not answer in time");
+            problem.setType(ProblemTypes.UNAVAILABLE);
+            problem.setTitle("Gateway timeout");
+            return respond(problem, exchange);
+        }
         log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred; it has been logged");
@@ -125,6 +140,15 @@ public class ProblemDetailsAdvice {
             case 503 -> ProblemTypes.UNAVAILABLE;
             default -> status >= 500 ? ProblemTypes.INTERNAL : ProblemTypes.VALIDATION;
         };
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> error(String field, String message) {
