@@ -38,8 +38,11 @@ final class GatewayBenchmark {
     static final int GATEWAY = 18080;
     static final String HOST = "bench.apps.localhost";
     private static final int CONNECTIONS = 32;
-    private static final int WARMUP_SECONDS = 8;
-    private static final int SECONDS = 20;
+    private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 8);
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    /** Extra gateway arguments, comma-separated (for profiling runs: e.g. tracing off). */
+    private static final List<String> EXTRA = System.getProperty("bench.gateway-args", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.gateway-args").split(","));
 
     private final Path root;
     private final Path logs;
@@ -86,13 +89,13 @@ final class GatewayBenchmark {
     private ServiceProcess startGateway(String namespace, boolean metering) throws Exception {
         ServiceProcess gateway = new ServiceProcess("bench-gateway-metering-" + (metering ? "on" : "off"), GATEWAY,
                 root.resolve("gateway/target/gateway.jar"), List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"),
-                List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                java.util.stream.Stream.concat(EXTRA.stream(), java.util.stream.Stream.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.kafka.provision-topics=true",
                         "--servelink.security.hmac-secret=benchmark-only-secret-0123456789-abcdefghij",
                         "--servelink.gateway.metering.enabled=" + metering,
                         "--servelink.gateway.rate-limits.enabled=false", // the bare proxy path is measured
-                        "--logging.level.root=WARN"),
+                        "--logging.level.root=WARN")).toList(),
                 logs);
         gateway.start(Path.of(System.getProperty("java.home")));
         gateway.awaitReady(Duration.ofMinutes(2));

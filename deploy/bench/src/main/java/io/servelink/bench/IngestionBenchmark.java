@@ -66,7 +66,7 @@ final class IngestionBenchmark {
                         "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.security.hmac-secret=benchmark-only-secret-0123456789-abcdefghij",
                         "--spring.r2dbc.url=" + postgres.r2dbcUrl(database), "--spring.r2dbc.username=" + postgres.username(),
-                        "--spring.r2dbc.password=" + postgres.password(), "--spring.r2dbc.pool.max-size=8",
+                        "--spring.r2dbc.password=" + postgres.password(),
                         "--spring.liquibase.url=" + postgres.jdbcUrl(database), "--spring.liquibase.user=" + postgres.username(),
                         "--spring.liquibase.password=" + postgres.password(),
                         "--logging.level.root=WARN"),

@@ -19,7 +19,9 @@ public final class LocalTokens {
     private final String issuer;
 
     public LocalTokens(String secret, String issuer) {
-        this.encoder = NimbusJwtEncoder.withSecretKey(ServelinkAutoConfiguration.hmacKey(secret)).build();
+        // The key is built here, not through ServelinkAutoConfiguration, so minting needs no web security classes.
+        this.encoder = NimbusJwtEncoder.withSecretKey(new javax.crypto.spec.SecretKeySpec(
+                secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256")).build();
         this.issuer = issuer;
     }
 
