@@ -99,12 +99,10 @@ final class ApiLatencyBenchmark {
         databases.add(database);
         return new ServiceProcess("bench-api-" + module, port, root.resolve(module + "/target/" + module + ".jar"),
                 List.of("-Xms256m", "-Xmx768m", "-XX:+UseParallelGC"),
-                List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
+                java.util.stream.Stream.concat(ServiceProcess.databaseArguments(postgres, database).stream(), java.util.stream.Stream.of(
+                        "--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.kafka.provision-topics=true", "--servelink.security.hmac-secret=" + SECRET,
-                        "--spring.r2dbc.url=" + postgres.r2dbcUrl(database), "--spring.r2dbc.username=" + postgres.username(),
-                        "--spring.r2dbc.password=" + postgres.password(),
-                        "--spring.liquibase.url=" + postgres.jdbcUrl(database), "--spring.liquibase.user=" + postgres.username(),
-                        "--spring.liquibase.password=" + postgres.password(), "--logging.level.root=WARN"),
+                        "--logging.level.root=WARN")).toList(),
                 logs);
     }
 

@@ -62,14 +62,11 @@ final class IngestionBenchmark {
         ServiceProcess usage = new ServiceProcess("bench-usage-service", 18181,
                 root.resolve("usage-service/target/usage-service.jar"),
                 List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"),
-                List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                java.util.stream.Stream.concat(ServiceProcess.databaseArguments(postgres, database).stream(), java.util.stream.Stream.of(
+                        "--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.security.hmac-secret=benchmark-only-secret-0123456789-abcdefghij",
-                        "--spring.r2dbc.url=" + postgres.r2dbcUrl(database), "--spring.r2dbc.username=" + postgres.username(),
-                        "--spring.r2dbc.password=" + postgres.password(),
-                        "--spring.liquibase.url=" + postgres.jdbcUrl(database), "--spring.liquibase.user=" + postgres.username(),
-                        "--spring.liquibase.password=" + postgres.password(),
-                        "--logging.level.root=WARN"),
+                        "--logging.level.root=WARN")).toList(),
                 logs);
         usage.start(Path.of(System.getProperty("java.home")));
         try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.username(), postgres.password())) {

@@ -125,10 +125,7 @@ public final class LocalStack {
 
     private static List<String> withDatabase(List<String> common, PostgresServer postgres, String database, String... extra) {
         List<String> arguments = new ArrayList<>(common);
-        arguments.addAll(List.of("--spring.r2dbc.url=" + postgres.r2dbcUrl(database),
-                "--spring.r2dbc.username=" + postgres.username(), "--spring.r2dbc.password=" + postgres.password(),
-                "--spring.liquibase.url=" + postgres.jdbcUrl(database),
-                "--spring.liquibase.user=" + postgres.username(), "--spring.liquibase.password=" + postgres.password()));
+        arguments.addAll(ServiceProcess.databaseArguments(postgres, database));
         arguments.addAll(List.of(extra));
         return arguments;
     }

@@ -38,6 +38,14 @@ public final class ServiceProcess {
         this.log = logDirectory.resolve(name + ".log");
     }
 
+    /** Arguments that point a service at one database of {@code postgres}: R2DBC for the service, JDBC for Liquibase. */
+    public static List<String> databaseArguments(io.servelink.infra.PostgresServer postgres, String database) {
+        return List.of("--spring.r2dbc.url=" + postgres.r2dbcUrl(database),
+                "--spring.r2dbc.username=" + postgres.username(), "--spring.r2dbc.password=" + postgres.password(),
+                "--spring.liquibase.url=" + postgres.jdbcUrl(database),
+                "--spring.liquibase.user=" + postgres.username(), "--spring.liquibase.password=" + postgres.password());
+    }
+
     public String name() {
         return name;
     }

@@ -63,9 +63,7 @@ class FirstFlowIT {
                 "--servelink.kafka.topic-namespace=it-firstflow-" + suffix, "--servelink.kafka.provision-topics=true",
                 "--servelink.security.hmac-secret=" + SECRET);
         usage = new ServiceProcess("usage-service", USAGE, root.resolve("usage-service/target/usage-service.jar"),
-                concat(common, "--spring.r2dbc.url=" + postgres.r2dbcUrl(database), "--spring.r2dbc.username=" + postgres.username(),
-                        "--spring.r2dbc.password=" + postgres.password(), "--spring.liquibase.url=" + postgres.jdbcUrl(database),
-                        "--spring.liquibase.user=" + postgres.username(), "--spring.liquibase.password=" + postgres.password()),
+                concat(common, ServiceProcess.databaseArguments(postgres, database).toArray(String[]::new)),
                 logs);
         gateway = new ServiceProcess("gateway", GATEWAY, root.resolve("gateway/target/gateway.jar"),
                 concat(common, "--servelink.gateway.services.usage=http://127.0.0.1:" + USAGE, "--servelink.gateway.metering.window=1s"),
