@@ -22,8 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,17 +63,6 @@ class SecurityIT extends PaymentItSupport {
                 EndpointMatrix.open("POST /api/payments/callback", 401));
     }
 
-    static Set<String> endpoints(RequestMappingHandlerMapping mappings) {
-        Set<String> found = new TreeSet<>();
-        mappings.getHandlerMethods().forEach((info, handler) -> {
-            if (handler.getBeanType().getPackageName().startsWith("io.servelink")) {
-                info.getMethodsCondition().getMethods().forEach(method -> info.getPatternsCondition().getPatterns()
-                        .forEach(pattern -> found.add(method.name() + " " + pattern.getPatternString())));
-            }
-        });
-        return found;
-    }
-
     @BeforeEach
     void peers() {
         quote(TEAM_SLUG, "plan:pro", 900, "EUR", "Pro plan, 30 days");
@@ -96,7 +83,7 @@ class SecurityIT extends PaymentItSupport {
 
     @Test
     void everyEndpointHasARowInTheAuthorizationTable() {
-        EndpointMatrix.assertCoversExactly(endpoints(mappings), table());
+        EndpointMatrix.assertCoversExactly(EndpointMatrix.endpoints(mappings), table());
     }
 
     @Test

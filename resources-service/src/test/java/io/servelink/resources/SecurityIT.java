@@ -13,8 +13,6 @@ import io.servelink.infra.test.security.HostileInput;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,17 +42,6 @@ class SecurityIT extends ResourcesITSupport {
                 EndpointMatrix.platform("POST /api/resources/admin/jobs/expiry", PlatformRole.OPERATOR));
     }
 
-    static Set<String> endpoints(RequestMappingHandlerMapping mappings) {
-        Set<String> found = new TreeSet<>();
-        mappings.getHandlerMethods().forEach((info, handler) -> {
-            if (handler.getBeanType().getPackageName().startsWith("io.servelink")) {
-                info.getMethodsCondition().getMethods().forEach(method -> info.getPatternsCondition().getPatterns()
-                        .forEach(pattern -> found.add(method.name() + " " + pattern.getPatternString())));
-            }
-        });
-        return found;
-    }
-
     @BeforeEach
     void paymentServiceAccepts() {
         stubInitiate("pay-matrix", Map.of("type", "redirect", "url", "https://provider.test/checkout/pay-matrix"));
@@ -62,7 +49,7 @@ class SecurityIT extends ResourcesITSupport {
 
     @Test
     void everyEndpointHasARowInTheAuthorizationTable() {
-        EndpointMatrix.assertCoversExactly(endpoints(mappings), table());
+        EndpointMatrix.assertCoversExactly(EndpointMatrix.endpoints(mappings), table());
     }
 
     @Test

@@ -16,8 +16,6 @@ import io.servelink.infra.test.security.HostileInput;
 import io.servelink.usage.TestClockConfiguration;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -58,20 +56,9 @@ class SecurityIT {
                         .path("/api/usage/admin/jobs/no-such-job"));
     }
 
-    static Set<String> endpoints(RequestMappingHandlerMapping mappings) {
-        Set<String> found = new TreeSet<>();
-        mappings.getHandlerMethods().forEach((info, handler) -> {
-            if (handler.getBeanType().getPackageName().startsWith("io.servelink")) {
-                info.getMethodsCondition().getMethods().forEach(method -> info.getPatternsCondition().getPatterns()
-                        .forEach(pattern -> found.add(method.name() + " " + pattern.getPatternString())));
-            }
-        });
-        return found;
-    }
-
     @Test
     void everyEndpointHasARowInTheAuthorizationTable() {
-        EndpointMatrix.assertCoversExactly(endpoints(mappings), table());
+        EndpointMatrix.assertCoversExactly(EndpointMatrix.endpoints(mappings), table());
     }
 
     @Test

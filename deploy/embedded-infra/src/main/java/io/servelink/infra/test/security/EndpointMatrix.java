@@ -24,6 +24,19 @@ import java.util.stream.Collectors;
  */
 public final class EndpointMatrix {
 
+    /** Every "METHOD pattern" a service's own controllers map (framework endpoints such as actuator are left out). */
+    public static Set<String> endpoints(org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping mappings) {
+        Set<String> found = new TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, handler) -> {
+            if (handler.getBeanType().getPackageName().startsWith("io.servelink")) {
+                info.getMethodsCondition().getMethods().forEach(method -> info.getPatternsCondition().getPatterns()
+                        .forEach(pattern -> found.add(method.name() + " " + pattern.getPatternString())));
+            }
+        });
+        return found;
+    }
+
+
     /** The team every row's {@code {team_slug}} is replaced by; {@link Caller#OTHER_TEAM} belongs to another one. */
     public static final String TEAM = "matrix-team";
     public static final String OTHER = "matrix-other";
