@@ -43,6 +43,11 @@ final class GatewayClient {
         return send(HttpMethod.GET, host, path, null, null, null);
     }
 
+    Reply get(String host, String path, String headerName, String headerValue) {
+        return client.get().uri(URI.create(base + path)).header(HttpHeaders.HOST, host).header(headerName, headerValue)
+                .exchangeToMono(GatewayClient::read).block(Duration.ofSeconds(60));
+    }
+
     private static Mono<Reply> read(ClientResponse response) {
         AtomicLong bytes = new AtomicLong();
         StringBuilder start = new StringBuilder();

@@ -368,6 +368,37 @@ class ProjectIngressIT {
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
     }
 
+    // ---- traces ---------------------------------------------------------------------------------------------
+
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String CLIENT_TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
+
+    @Test
+    void anApiCallContinuesTheCallersTraceIntoTheService() {
+        usageService.stubFor(get(urlPathEqualTo("/api/usage/traced")).willReturn(aResponse().withStatus(200)
+                .withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE).withBody("{}")));
+
+        api().get().uri("/api/usage/traced").header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.owner("traced"))
+                .header("traceparent", CLIENT_TRACEPARENT).exchange().expectStatus().isOk();
+
+        String relayed = usageService.findAll(getRequestedFor(urlPathEqualTo("/api/usage/traced"))).getFirst().getHeader("traceparent");
+        assertThat(relayed).as("same trace, the gateway's own span as parent")
+                .startsWith("00-" + TRACE_ID + "-").isNotEqualTo(CLIENT_TRACEPARENT);
+    }
+
+    @Test
+    void projectTrafficCarriesTheClientsTraceHeaderUntouched() {
+        String host = register("traced-project", upstream);
+        upstream.stubFor(get("/traced").willReturn(aResponse().withBody("ok")));
+
+        Reply traced = client().get(host, "/traced", "traceparent", CLIENT_TRACEPARENT);
+
+        assertThat(traced.status()).isEqualTo(200);
+        assertThat(upstream.findAll(getRequestedFor(urlEqualTo("/traced"))).getLast().getHeader("traceparent"))
+                .as("project traffic is not observed by the gateway: the project's own trace passes through")
+                .isEqualTo(CLIENT_TRACEPARENT);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private GatewayClient client() {

@@ -31,6 +31,9 @@ public final class Benchmarks {
         PostgresServer postgres = PostgresServers.shared();
         KafkaBroker kafka = KafkaBrokers.inJvm(0);
         List<Result> results = new ArrayList<>();
+        if (suites.contains("gateway-rig")) {
+            new GatewayBenchmark(root, logs, kafka).rig();
+        }
         if (suites.contains("gateway")) {
             results.addAll(new GatewayBenchmark(root, logs, kafka).run());
         }

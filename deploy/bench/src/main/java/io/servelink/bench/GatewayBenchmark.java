@@ -43,6 +43,9 @@ final class GatewayBenchmark {
     /** Extra gateway arguments, comma-separated (for profiling runs: e.g. tracing off). */
     private static final List<String> EXTRA = System.getProperty("bench.gateway-args", "").isBlank() ? List.of()
             : List.of(System.getProperty("bench.gateway-args").split(","));
+    /** Extra gateway JVM options, space-separated (for profiling runs: e.g. -XX:StartFlightRecording=...). */
+    private static final List<String> JVM_EXTRA = System.getProperty("bench.gateway-jvm-args", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.gateway-jvm-args").strip().split("\\s+"));
 
     private final Path root;
     private final Path logs;
@@ -59,15 +62,15 @@ final class GatewayBenchmark {
         String namespace = "bench-gw-" + UUID.randomUUID().toString().substring(0, 8);
         try (Nginx ignored = Nginx.start(root.resolve(".bench/nginx"), UPSTREAM, NGINX_PROXY)) {
             for (String size : List.of("1k", "100k")) {
-                outcomes.put("direct " + size, measure("http://127.0.0.1:" + UPSTREAM + "/" + size, null));
-                outcomes.put("nginx proxy " + size, measure("http://127.0.0.1:" + NGINX_PROXY + "/" + size, null));
+                outcomes.put("direct " + size, measure("http://127.0.0.1:" + UPSTREAM + "/" + size, null, null));
+                outcomes.put("nginx proxy " + size, measure("http://127.0.0.1:" + NGINX_PROXY + "/" + size, null, null));
             }
             for (boolean metering : List.of(false, true)) {
                 ServiceProcess gateway = startGateway(namespace, metering);
                 try {
                     for (String size : List.of("1k", "100k")) {
                         outcomes.put("gateway metering " + (metering ? "on " : "off ") + size,
-                                measure("http://127.0.0.1:" + GATEWAY + "/" + size, HOST));
+                                measure("http://127.0.0.1:" + GATEWAY + "/" + size, HOST, gateway));
                     }
                 } finally {
                     gateway.stop();
@@ -78,17 +81,66 @@ final class GatewayBenchmark {
         return results(outcomes);
     }
 
-    private static Wrk.Outcome measure(String url, String host) throws IOException, InterruptedException {
+    /**
+     * For profiling sessions: the upstream, the nginx proxy and one gateway ({@code -Dbench.metering}, default on),
+     * left running until this process is stopped, so wrk and a profiler can be pointed at them by hand.
+     */
+    void rig() throws Exception {
+        String namespace = "bench-rig-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Nginx ignored = Nginx.start(root.resolve(".bench/nginx"), UPSTREAM, NGINX_PROXY)) {
+            ServiceProcess gateway = startGateway(namespace, Boolean.parseBoolean(System.getProperty("bench.metering", "true")));
+            Benchmarks.say("Rig ready: gateway on " + GATEWAY + " (Host " + HOST + "), nginx proxy on " + NGINX_PROXY
+                    + ", upstream on " + UPSTREAM + "; stop this process to end it");
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } finally {
+                gateway.stop();
+            }
+        }
+    }
+
+    /**
+     * Warms up, then measures. A JVM is warmed until its throughput is steady (two 5-second runs within 5 % of each
+     * other, at most {@value #MAX_WARMUP_SECONDS} s): its JIT compilers take tens of seconds of CPU on two shared
+     * cores, and a fixed short warm-up measured them rather than the proxy (docs/benchmarks.md). For a JVM
+     * ({@code process} given) the CPU time it used per request during the measured run is recorded too: a figure
+     * that other load on the machine disturbs much less than throughput does.
+     */
+    private static Wrk.Outcome measure(String url, String host, ServiceProcess process) throws IOException, InterruptedException {
         Wrk.run(url, host, CONNECTIONS, WARMUP_SECONDS);
+        if (process != null) {
+            warmUntilSteady(url, host);
+        }
+        java.util.Optional<Duration> cpuBefore = process == null ? java.util.Optional.empty() : process.cpuTime();
         Wrk.Outcome outcome = Wrk.run(url, host, CONNECTIONS, SECONDS);
-        Benchmarks.say(String.format("%s%s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d", url, host == null ? "" : " (Host " + host + ")",
-                outcome.requestsPerSecond(), outcome.p50Millis(), outcome.p99Millis(), outcome.errors()));
+        if (cpuBefore.isPresent()) {
+            outcome = outcome.withCpu(process.cpuTime().orElseThrow().minus(cpuBefore.get()));
+        }
+        Benchmarks.say(String.format("%s%s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%s", url, host == null ? "" : " (Host " + host + ")",
+                outcome.requestsPerSecond(), outcome.p50Millis(), outcome.p99Millis(), outcome.errors(),
+                Double.isNaN(outcome.cpuMicrosPerRequest()) ? "" : String.format(", %.0f µs CPU per request", outcome.cpuMicrosPerRequest())));
         return outcome;
+    }
+
+    private static final int MAX_WARMUP_SECONDS = 180;
+
+    private static void warmUntilSteady(String url, String host) throws IOException, InterruptedException {
+        double previous = 0;
+        for (int elapsed = 0; elapsed < MAX_WARMUP_SECONDS; elapsed += 5) {
+            double current = Wrk.run(url, host, CONNECTIONS, 5).requestsPerSecond();
+            if (previous > 0 && Math.abs(current - previous) <= 0.05 * previous) {
+                Benchmarks.say(String.format("%s steady after %d s more warm-up (%,.0f req/s)", url, elapsed + 5, current));
+                return;
+            }
+            previous = current;
+        }
+        Benchmarks.say(url + " not steady after " + MAX_WARMUP_SECONDS + " s of extra warm-up; measuring anyway");
     }
 
     private ServiceProcess startGateway(String namespace, boolean metering) throws Exception {
         ServiceProcess gateway = new ServiceProcess("bench-gateway-metering-" + (metering ? "on" : "off"), GATEWAY,
-                root.resolve("gateway/target/gateway.jar"), List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"),
+                root.resolve("gateway/target/gateway.jar"),
+                java.util.stream.Stream.concat(java.util.stream.Stream.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"), JVM_EXTRA.stream()).toList(),
                 java.util.stream.Stream.concat(EXTRA.stream(), java.util.stream.Stream.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.kafka.provision-topics=true",
@@ -139,6 +191,9 @@ final class GatewayBenchmark {
             results.add(new Result("gateway", scenario, "throughput", o.requestsPerSecond(), "requests/s", o.errors() > 0 ? o.errors() + " errors" : ""));
             results.add(new Result("gateway", scenario, "p50", o.p50Millis(), "ms", ""));
             results.add(new Result("gateway", scenario, "p99", o.p99Millis(), "ms", ""));
+            if (!Double.isNaN(o.cpuMicrosPerRequest())) {
+                results.add(new Result("gateway", scenario, "gateway CPU per request", o.cpuMicrosPerRequest(), "µs", ""));
+            }
         });
         for (String size : List.of("1k", "100k")) {
             Wrk.Outcome off = outcomes.get("gateway metering off " + size);
@@ -147,6 +202,8 @@ final class GatewayBenchmark {
             double cost = 100 * (1 - on.requestsPerSecond() / off.requestsPerSecond());
             results.add(new Result("gateway", "metering cost " + size, "throughput loss", cost, "%", "target <= 5 %"));
             results.add(new Result("gateway", "metering cost " + size, "p99 added", on.p99Millis() - off.p99Millis(), "ms", "target <= 1 ms"));
+            results.add(new Result("gateway", "metering cost " + size, "CPU added per request", on.cpuMicrosPerRequest() - off.cpuMicrosPerRequest(), "µs",
+                    String.format("%.1f %% of the gateway's CPU per request", 100 * (on.cpuMicrosPerRequest() / off.cpuMicrosPerRequest() - 1))));
             results.add(new Result("gateway", "gateway (metering on) vs nginx " + size, "throughput ratio",
                     on.requestsPerSecond() / nginx.requestsPerSecond(), "x", "target >= 0.5"));
         }

@@ -9,10 +9,16 @@ import java.util.regex.Pattern;
 /** Runs wrk (Debian's package) with keep-alive connections and reads throughput and latency percentiles. */
 final class Wrk {
 
-    record Outcome(double requestsPerSecond, double p50Millis, double p99Millis, long errors) {
+    /** {@code requests}: completed in the run; {@code cpuMicrosPerRequest}: of the measured process, when one is. */
+    record Outcome(double requestsPerSecond, long requests, double p50Millis, double p99Millis, long errors, double cpuMicrosPerRequest) {
+
+        Outcome withCpu(java.time.Duration cpu) {
+            return new Outcome(requestsPerSecond, requests, p50Millis, p99Millis, errors, cpu.toNanos() / 1000.0 / Math.max(1, requests));
+        }
     }
 
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ");
     private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)|Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
@@ -58,7 +64,9 @@ final class Wrk {
                 }
             }
         }
-        return new Outcome(Double.parseDouble(rps.group(1)), p50, p99, errors);
+        Matcher requests = REQUESTS.matcher(output);
+        return new Outcome(Double.parseDouble(rps.group(1)), requests.find() ? Long.parseLong(requests.group(1)) : 0, p50, p99, errors,
+                Double.NaN);
     }
 
     private static double toMillis(double value, String unit) {

@@ -30,8 +30,16 @@ class WrkTest {
         Wrk.Outcome outcome = Wrk.parse(OUTPUT);
 
         assertThat(outcome.requestsPerSecond()).isEqualTo(19363.17);
+        assertThat(outcome.requests()).isEqualTo(387456);
         assertThat(outcome.p50Millis()).isCloseTo(0.85, within(1e-9));
         assertThat(outcome.p99Millis()).isCloseTo(1200, within(1e-9));
+    }
+
+    @Test
+    void cpuPerRequestIsTheMeasuredCpuTimeOverTheCompletedRequests() {
+        Wrk.Outcome outcome = Wrk.parse(OUTPUT).withCpu(java.time.Duration.ofSeconds(58));
+
+        assertThat(outcome.cpuMicrosPerRequest()).isCloseTo(58e6 / 387456, within(1e-6));
     }
 
     @Test

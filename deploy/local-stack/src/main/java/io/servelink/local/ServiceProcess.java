@@ -92,6 +92,11 @@ public final class ServiceProcess {
         throw new IllegalStateException(name + " did not become ready within " + timeout + "; see " + log);
     }
 
+    /** CPU time the process has used so far (all its threads), where the platform tells. */
+    public java.util.Optional<Duration> cpuTime() {
+        return process == null ? java.util.Optional.empty() : process.toHandle().info().totalCpuDuration();
+    }
+
     public void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();

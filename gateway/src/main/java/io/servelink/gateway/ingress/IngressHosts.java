@@ -5,6 +5,7 @@ import io.servelink.gateway.projects.ProjectsRegistry;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -27,7 +28,12 @@ public class IngressHosts {
 
     /** Whether the request goes to a project (or to a 404 for an unknown project host), not to the gateway's API. */
     public boolean isIngress(ServerWebExchange exchange) {
-        return hostOf(exchange).map(host -> registry.byHost(host).isPresent() || host.endsWith(domainSuffix)).orElse(false);
+        return isIngress(exchange.getRequest());
+    }
+
+    /** {@link #isIngress(ServerWebExchange)}, for code that holds the request only (observation contexts). */
+    public boolean isIngress(ServerHttpRequest request) {
+        return hostOf(request).map(host -> registry.byHost(host).isPresent() || host.endsWith(domainSuffix)).orElse(false);
     }
 
     /**
@@ -40,7 +46,7 @@ public class IngressHosts {
 
     /** The route predicate: true for ingress hosts; remembers the registered project, if any, on the exchange. */
     boolean matchAndRemember(ServerWebExchange exchange) {
-        Optional<String> host = hostOf(exchange);
+        Optional<String> host = hostOf(exchange.getRequest());
         if (host.isEmpty()) {
             return false;
         }
@@ -49,8 +55,8 @@ public class IngressHosts {
         return project.isPresent() || host.get().endsWith(domainSuffix);
     }
 
-    static Optional<String> hostOf(ServerWebExchange exchange) {
-        InetSocketAddress host = exchange.getRequest().getHeaders().getHost();
+    static Optional<String> hostOf(ServerHttpRequest request) {
+        InetSocketAddress host = request.getHeaders().getHost();
         if (host == null || host.getHostString() == null || host.getHostString().isEmpty()) {
             return Optional.empty();
         }

@@ -12,14 +12,16 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 
 /**
- * Two chains. Project hosts first: a project's traffic (its own {@code /api/...} paths included) is the project's
- * business, so the gateway neither checks tokens there nor adds security headers to the project's responses.
- * Everything else is the gateway's API: tokens are checked here and relayed, and each service checks them again.
+ * One chain, for the gateway's API: tokens are checked here and relayed, and each service checks them again.
+ * Project hosts match no chain, so Spring Security does not run for them at all: a project's traffic (its own
+ * {@code /api/...} paths included) is the project's business, the gateway neither checks tokens there nor adds
+ * security headers to the project's responses, and the hottest path pays nothing for a chain that would permit
+ * everything (docs/benchmarks.md).
  */
 @Configuration(proxyBeanMethods = false)
 class GatewaySecurity {
@@ -27,30 +29,29 @@ class GatewaySecurity {
     /** The payment provider's webhook (HMAC-verified by payment-service) and the local profile's token endpoint. */
     static final List<String> GATEWAY_PUBLIC = List.of("/api/payments/callback", "/dev/token");
 
+    /**
+     * Spring Security's strict firewall (which refuses ambiguous paths and odd header names before any security
+     * decision) guards the API; project traffic, on which the gateway makes no security decision, passes as the
+     * client sent it, as through any reverse proxy. The firewall checked every header of every proxied request.
+     */
     @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityWebFilterChain projectIngressSecurity(ServerHttpSecurity http, IngressHosts ingress) {
-        ServerWebExchangeMatcher projectHosts = exchange -> ingress.isIngress(exchange)
-                ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch();
-        return http.securityMatcher(projectHosts)
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .headers(ServerHttpSecurity.HeaderSpec::disable)
-                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
-                .build();
+    ServerWebExchangeFirewall apiOnlyFirewall(IngressHosts ingress) {
+        ServerWebExchangeFirewall strict = new StrictServerWebExchangeFirewall();
+        return exchange -> ingress.isIngress(exchange)
+                ? ServerWebExchangeFirewall.INSECURE_NOOP.getFirewalledExchange(exchange)
+                : strict.getFirewalledExchange(exchange);
     }
 
     @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder, SecuritySettings settings) {
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder, SecuritySettings settings,
+            IngressHosts ingress) {
         List<String> publicPaths = new ArrayList<>(ServelinkAutoConfiguration.ALWAYS_PUBLIC);
         publicPaths.addAll(GATEWAY_PUBLIC);
         publicPaths.addAll(settings.publicPaths());
-        return ServelinkAutoConfiguration.statelessTokenChain(http, decoder)
+        ServerWebExchangeMatcher notProjectHosts = exchange -> ingress.isIngress(exchange)
+                ? ServerWebExchangeMatcher.MatchResult.notMatch() : ServerWebExchangeMatcher.MatchResult.match();
+        return ServelinkAutoConfiguration.statelessTokenChain(http.securityMatcher(notProjectHosts), decoder)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(publicPaths.toArray(String[]::new)).permitAll()
                         .anyExchange().authenticated())
