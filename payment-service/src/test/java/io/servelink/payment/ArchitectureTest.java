@@ -30,7 +30,7 @@ class ArchitectureTest {
 
     @Test
     void paymentsDoNotReachIntoWebhookOrReconciliation() {
-        noClasses().that().resideInAnyPackage("..payment.payment..", "..payment.invoice..", "..payment.audit..")
+        noClasses().that().resideInAnyPackage("..payment.payment..", "..payment.invoice..")
                 .should().dependOnClassesThat().resideInAnyPackage("..payment.webhook..", "..payment.reconciliation..")
                 .check(CLASSES);
     }

@@ -68,6 +68,7 @@ public abstract class PaymentItSupport {
         registry.add("servelink.payment.provider.webhook-secret", () -> WEBHOOK_SECRET);
         registry.add("servelink.payment.resources-url", wiremock::baseUrl);
         registry.add("servelink.payment.reconciliation.enabled", () -> "false");
+        registry.add("servelink.payment.webhook-retention.enabled", () -> "false");
         registry.add("resilience4j.timelimiter.instances.provider.timeout-duration", () -> "1500ms");
         registry.add("resilience4j.retry.instances.provider-create.wait-duration", () -> "50ms");
         registry.add("resilience4j.retry.instances.provider-read.wait-duration", () -> "50ms");
@@ -241,6 +242,17 @@ public abstract class PaymentItSupport {
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getString(1) : null;
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected void execute(String sql, Object... params) {
+        try (Connection connection = infrastructure.openConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -1,10 +1,18 @@
 package io.servelink.gateway.projects;
 
 import io.servelink.contracts.security.PlatformRole;
+import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.spring.audit.AuditEntry;
+import io.servelink.contracts.spring.audit.RequestOrigin;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,6 +25,7 @@ import reactor.core.publisher.Mono;
 /**
  * Operator API of the projects the gateway serves. Changes go to the projects topic, never straight into the
  * registry: every replica (and usage-service) learns them from there. Reads answer from this replica's registry.
+ * Every change is audited ({@link ProjectAudit}); refused requests change nothing and are not.
  */
 @RestController
 @RequestMapping("/api/admin/projects")
@@ -25,11 +34,13 @@ class ProjectAdminController {
     private final TeamGuard guard;
     private final ProjectsRegistry registry;
     private final ProjectsPublisher publisher;
+    private final ProjectAudit audit;
 
-    ProjectAdminController(TeamGuard guard, ProjectsRegistry registry, ProjectsPublisher publisher) {
+    ProjectAdminController(TeamGuard guard, ProjectsRegistry registry, ProjectsPublisher publisher, ProjectAudit audit) {
         this.guard = guard;
         this.registry = registry;
         this.publisher = publisher;
+        this.audit = audit;
     }
 
     @GetMapping
@@ -43,25 +54,48 @@ class ProjectAdminController {
     }
 
     @PutMapping("/{project_id}")
-    Mono<ProjectView> put(@PathVariable("project_id") String projectId, @RequestBody Mono<ProjectRequest> body) {
+    Mono<ProjectView> put(@PathVariable("project_id") String projectId, @RequestBody Mono<ProjectRequest> body,
+                          ServerHttpRequest http) {
         // the body is read after the role check, so a caller without the role learns nothing from validation
-        return operator()
-                .then(body)
-                .map(request -> withFreeHosts(request.toProject(projectId)))
-                .flatMap(publisher::publish)
+        return operator().flatMap(operator -> body
+                        .map(request -> withFreeHosts(request.toProject(projectId)))
+                        .flatMap(project -> audited(putEntry(operator, project, registry.byId(project.id()), RequestOrigin.of(http)),
+                                publisher.publish(project))))
                 .map(ProjectView::of);
     }
 
     @DeleteMapping("/{project_id}")
-    Mono<ResponseEntity<Void>> delete(@PathVariable("project_id") String projectId) {
+    Mono<ResponseEntity<Void>> delete(@PathVariable("project_id") String projectId, ServerHttpRequest http) {
         return operator()
-                .then(Mono.fromSupplier(() -> known(projectId)))
-                .flatMap(project -> publisher.remove(project.id()))
+                .flatMap(operator -> {
+                    Project project = known(projectId);
+                    AuditEntry entry = new AuditEntry(operator.subject(), ProjectAudit.DELETED, project.teamSlug(), project.id(),
+                            RequestOrigin.of(http), ProjectAudit.describe(project));
+                    return audited(entry, publisher.remove(project.id()).thenReturn(project));
+                })
                 .thenReturn(ResponseEntity.noContent().build());
     }
 
-    private Mono<Void> operator() {
-        return guard.platform(PlatformRole.OPERATOR).then();
+    private static AuditEntry putEntry(ServelinkClaims operator, Project project, Optional<Project> before, RequestOrigin origin) {
+        Map<String, Object> details = new LinkedHashMap<>(ProjectAudit.describe(project));
+        before.ifPresent(previous -> details.put("before", ProjectAudit.describe(previous)));
+        return new AuditEntry(operator.subject(), before.isPresent() ? ProjectAudit.CHANGED : ProjectAudit.CREATED,
+                project.teamSlug(), project.id(), origin, details);
+    }
+
+    /** The change, audited once the broker acknowledged it, or as unconfirmed when the broker did not answer in time. */
+    private Mono<Project> audited(AuditEntry entry, Mono<Project> change) {
+        return change
+                .doOnNext(done -> audit.record(entry, ProjectAudit.APPLIED))
+                .doOnError(ApiProblem.class, e -> {
+                    if (e.getStatusCode().value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+                        audit.record(entry, ProjectAudit.UNCONFIRMED);
+                    }
+                });
+    }
+
+    private Mono<ServelinkClaims> operator() {
+        return guard.platform(PlatformRole.OPERATOR);
     }
 
     private Project known(String projectId) {

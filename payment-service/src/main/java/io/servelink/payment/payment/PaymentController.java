@@ -3,7 +3,7 @@ package io.servelink.payment.payment;
 import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
-import io.servelink.payment.audit.RequestOrigin;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -3,8 +3,9 @@ package io.servelink.payment.payment;
 import io.servelink.contracts.events.payments.PaymentPurpose;
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.payment.audit.AuditLog;
-import io.servelink.payment.audit.RequestOrigin;
+import io.servelink.contracts.spring.audit.AuditEntry;
+import io.servelink.contracts.spring.audit.AuditLog;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.payment.provider.CreateProviderPayment;
 import io.servelink.payment.provider.ProviderClient;
 import io.servelink.payment.provider.ProviderException;
@@ -24,6 +25,9 @@ import reactor.core.publisher.Mono;
 /** Starting, reading and cancelling payments on behalf of a team. */
 @Service
 class PaymentService {
+
+    static final String INITIATED = "payment.initiated";
+    static final String CANCELLED = "payment.cancelled";
 
     private final PaymentRepository payments;
     private final PaymentSettlement settlement;
@@ -119,8 +123,8 @@ class PaymentService {
             details.put("idempotency_key", clientKey);
         }
         return payments.insert(payment, clientKey)
-                .flatMap(p -> audit.record(caller.subject(), AuditLog.PAYMENT_INITIATED, p.teamSlug(), p.id(), origin, details)
-                        .thenReturn(p))
+                .flatMap(p -> audit.record(new AuditEntry(caller.subject(), INITIATED, p.teamSlug(), p.id().toString(), origin,
+                        details)).thenReturn(p))
                 .as(transactions::transactional);
     }
 
@@ -217,8 +221,8 @@ class PaymentService {
                     }
                     return settlement.store(p.cancel(clock.instant()));
                 })
-                .flatMap(p -> audit.record(caller.subject(), AuditLog.PAYMENT_CANCELLED, p.teamSlug(), p.id(), origin,
-                        Map.of("amount_minor", p.amountMinor(), "currency", p.currency())).thenReturn(p))
+                .flatMap(p -> audit.record(new AuditEntry(caller.subject(), CANCELLED, p.teamSlug(), p.id().toString(), origin,
+                        Map.of("amount_minor", p.amountMinor(), "currency", p.currency()))).thenReturn(p))
                 .as(transactions::transactional);
     }
 

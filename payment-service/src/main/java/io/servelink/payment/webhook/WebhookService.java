@@ -2,8 +2,9 @@ package io.servelink.payment.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.payment.audit.AuditLog;
-import io.servelink.payment.audit.RequestOrigin;
+import io.servelink.contracts.spring.audit.AuditEntry;
+import io.servelink.contracts.spring.audit.AuditLog;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.payment.payment.PaymentSettlement;
 import io.servelink.payment.payment.PaymentStatus;
 import io.servelink.payment.payment.ReportedStatus;
@@ -33,6 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 class WebhookService {
 
+    /** The audit action of a delivery refused for its signature (kept for {@code webhook-retention.keep-rejected-for}). */
+    static final String REJECTED = "webhook.rejected";
     static final URI INVALID_SIGNATURE = URI.create("https://problems.servelink.io/invalid-signature");
     private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
 
@@ -118,7 +121,7 @@ class WebhookService {
         String reason = verdict.name().toLowerCase(java.util.Locale.ROOT);
         log.warn("Webhook rejected from {}: signature {}", origin.remoteAddress(), reason);
         return insert(null, null, null, null, raw, false, "rejected_" + reason, origin)
-                .then(audit.record("payment-provider", AuditLog.WEBHOOK_REJECTED, null, null, origin, Map.of("reason", reason)))
+                .then(audit.record(new AuditEntry("payment-provider", REJECTED, null, null, origin, Map.of("reason", reason))))
                 .as(transactions::transactional)
                 .then(Mono.error(new ApiProblem(HttpStatus.UNAUTHORIZED, INVALID_SIGNATURE, "Invalid webhook signature",
                         "The webhook signature is " + reason + "; see docs/PAYMENT_BACKEND_SPEC.md")));

@@ -64,7 +64,7 @@ class PaymentApiIT extends PaymentItSupport {
                 .withRequestBody(matchingJsonPath("$.metadata.payment_id", equalTo(paymentId))));
         assertThat(queryString("SELECT provider_payment_id FROM payments WHERE id = ?", UUID.fromString(paymentId)))
                 .isEqualTo("pay_" + paymentId);
-        assertThat(queryString("SELECT actor || ' ' || action FROM audit_log WHERE payment_id = ?", UUID.fromString(paymentId)))
+        assertThat(queryString("SELECT actor || ' ' || action FROM audit_log WHERE subject_id = ?", paymentId))
                 .isEqualTo("user-owner-acme payment.initiated");
     }
 
@@ -269,8 +269,8 @@ class PaymentApiIT extends PaymentItSupport {
             assertThat(record.key()).isEqualTo(TEAM);
             assertThat(typeOf(record)).isEqualTo("PaymentCancelled");
         });
-        assertThat(queryString("SELECT action FROM audit_log WHERE payment_id = ? AND action = 'payment.cancelled'",
-                UUID.fromString(paymentId))).isEqualTo("payment.cancelled");
+        assertThat(queryString("SELECT action FROM audit_log WHERE subject_id = ? AND action = 'payment.cancelled'",
+                paymentId)).isEqualTo("payment.cancelled");
 
         client().post().uri("/api/payments/{id}/cancel", paymentId).header("Authorization", "Bearer " + OWNER)
                 .exchange().expectStatus().isEqualTo(409).expectBody().jsonPath("$.status").isEqualTo("cancelled");

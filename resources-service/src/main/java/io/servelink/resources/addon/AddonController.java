@@ -2,10 +2,12 @@ package io.servelink.resources.addon;
 
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import jakarta.validation.Valid;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -38,8 +40,9 @@ class AddonController {
     @PostMapping("/api/resources/{team_slug}/purchase")
     @ResponseStatus(HttpStatus.CREATED)
     Mono<PurchaseResponse> purchase(@PathVariable("team_slug") String teamSlug, @Valid @RequestBody PurchaseRequest request,
-                                    @AuthenticationPrincipal Jwt token) {
-        return guard.billingManager(teamSlug).then(Mono.defer(() -> service.purchase(teamSlug, request, token.getTokenValue())));
+                                    @AuthenticationPrincipal Jwt token, ServerHttpRequest http) {
+        return guard.billingManager(teamSlug).flatMap(manager -> service.purchase(teamSlug, request, token.getTokenValue(),
+                new AddonService.Actor(manager.subject(), RequestOrigin.of(http))));
     }
 
     /** The team's add-ons in every state, newest first. Any member. */
@@ -50,8 +53,10 @@ class AddonController {
 
     /** Stops renewal; an active add-on stays active until it expires. Owner or admin. */
     @DeleteMapping("/api/resources/{team_slug}/cancel/{resource_id}")
-    Mono<AddonView> cancel(@PathVariable("team_slug") String teamSlug, @PathVariable("resource_id") String resourceId) {
-        return guard.billingManager(teamSlug).then(Mono.defer(() -> service.cancel(teamSlug, addonId(resourceId))));
+    Mono<AddonView> cancel(@PathVariable("team_slug") String teamSlug, @PathVariable("resource_id") String resourceId,
+                           ServerHttpRequest http) {
+        return guard.billingManager(teamSlug).flatMap(manager -> service.cancel(teamSlug, addonId(resourceId),
+                new AddonService.Actor(manager.subject(), RequestOrigin.of(http))));
     }
 
     /** A malformed id cannot name any add-on: 404 like another team's id, nothing to validate further. */

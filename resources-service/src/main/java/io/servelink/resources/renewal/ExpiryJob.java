@@ -1,5 +1,8 @@
 package io.servelink.resources.renewal;
 
+import io.servelink.contracts.spring.audit.AuditEntry;
+import io.servelink.contracts.spring.audit.AuditLog;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.contracts.spring.jobs.JobLock;
 import io.servelink.resources.ResourcesSettings;
 import io.servelink.resources.addon.Addon;
@@ -9,10 +12,15 @@ import io.servelink.resources.paymentclient.InitiatePayment;
 import io.servelink.resources.paymentclient.PaymentStarted;
 import io.servelink.resources.paymentclient.PaymentsClient;
 import io.servelink.resources.paymentclient.ServiceCredentials;
+import io.servelink.resources.catalog.Plan;
+import io.servelink.resources.subscription.Subscription;
 import io.servelink.resources.subscription.Teams;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +40,14 @@ import tools.jackson.databind.json.JsonMapper;
  *       lead, with the service credential; an unpaid renewal lets the add-on expire.</li>
  * </ol>
  * Each team's change is its own transaction with the team's row locked; one team's failure does not stop the others.
+ * Every change is audited in its transaction with the actor {@code job:resources-expiry-renewal}
+ * ({@code addon.expired}, {@code plan.lapsed}, {@code addon.renewal_started}).
  */
 @Component
 class ExpiryJob {
 
     static final String NAME = "resources-expiry-renewal";
+    static final String ACTOR = "job:" + NAME;
     private static final Logger log = LoggerFactory.getLogger(ExpiryJob.class);
     private static final Duration LOCK_AT_MOST = Duration.ofMinutes(30);
 
@@ -44,6 +55,7 @@ class ExpiryJob {
     private final Teams teams;
     private final Addons addons;
     private final Entitlements entitlements;
+    private final AuditLog audit;
     private final PaymentsClient payments;
     private final ServiceCredentials credentials;
     private final TransactionalOperator transactions;
@@ -51,13 +63,14 @@ class ExpiryJob {
     private final JsonMapper json;
     private final Clock clock;
 
-    ExpiryJob(JobLock jobLock, Teams teams, Addons addons, Entitlements entitlements, PaymentsClient payments,
+    ExpiryJob(JobLock jobLock, Teams teams, Addons addons, Entitlements entitlements, AuditLog audit, PaymentsClient payments,
               ServiceCredentials credentials, TransactionalOperator transactions, ResourcesSettings settings, JsonMapper json,
               Clock clock) {
         this.jobLock = jobLock;
         this.teams = teams;
         this.addons = addons;
         this.entitlements = entitlements;
+        this.audit = audit;
         this.payments = payments;
         this.credentials = credentials;
         this.transactions = transactions;
@@ -97,7 +110,10 @@ class ExpiryJob {
                 .thenMany(addons.activeOfTeam(team))
                 .concatMap(addon -> {
                     Addon expired = addon.expireIfDue(now);
-                    return expired.equals(addon) ? Mono.<Integer>empty() : addons.update(expired, now).thenReturn(1);
+                    return expired.equals(addon) ? Mono.<Integer>empty() : addons.update(expired, now)
+                            .then(audit.record(new AuditEntry(ACTOR, "addon.expired", team, expired.id().toString(),
+                                    RequestOrigin.NONE, Map.of("expires_at", expired.expiresAt().toString()))))
+                            .thenReturn(1);
                 })
                 .reduce(0, Integer::sum)
                 .flatMap(count -> count == 0 ? Mono.just(0) : entitlements.publish(team, now).thenReturn(count))
@@ -115,12 +131,20 @@ class ExpiryJob {
                 .filter(subscription -> subscription.hasLapsed(now, settings.proGrace()))
                 .flatMap(subscription -> teams.save(subscription.lapse(), now)
                         .thenMany(addons.activeOfTeam(team))
-                        .concatMap(addon -> addon.autoRenew() ? addons.update(addon.stopRenewing(), now) : Mono.empty())
+                        .filter(Addon::autoRenew)
+                        .concatMap(addon -> addons.update(addon.stopRenewing(), now).thenReturn(addon.id().toString()))
+                        .collectList()
+                        .flatMap(stopped -> audit.record(lapsed(team, subscription, stopped)))
                         .then(entitlements.publish(team, now))
                         .doOnNext(event -> log.info("Team '{}' fell back to Free: Pro ended {}", team, subscription.proValidUntil()))
                         .thenReturn(1))
                 .defaultIfEmpty(0)
                 .as(transactions::transactional);
+    }
+
+    private static AuditEntry lapsed(String team, Subscription subscription, List<String> stoppedRenewing) {
+        return new AuditEntry(ACTOR, "plan.lapsed", team, Plan.PRO, RequestOrigin.NONE, Map.of(
+                "pro_valid_until", subscription.proValidUntil().toString(), "addons_renewal_stopped", new ArrayList<>(stoppedRenewing)));
     }
 
     /** Returns {started, failed}. */
@@ -150,7 +174,9 @@ class ExpiryJob {
         return teams.lock(candidate.teamSlug(), now)
                 .then(addons.find(candidate.teamSlug(), candidate.id()))
                 .filter(addon -> addon.renewal() == null && addon.expiresAt().equals(candidate.expiresAt()))
-                .flatMap(addon -> addons.update(addon.renewalRequested(renewal), now))
+                .flatMap(addon -> addons.update(addon.renewalRequested(renewal), now)
+                        .then(audit.record(new AuditEntry(ACTOR, "addon.renewal_started", addon.teamSlug(), addon.id().toString(),
+                                RequestOrigin.NONE, Map.of("payment_id", started.paymentId(), "expires_at", addon.expiresAt().toString())))))
                 .as(transactions::transactional);
     }
 

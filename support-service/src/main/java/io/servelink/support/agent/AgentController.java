@@ -1,5 +1,6 @@
 package io.servelink.support.agent;
 
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.support.kb.KnowledgeBase;
 import io.servelink.support.ticket.Category;
 import io.servelink.support.ticket.Priority;
@@ -16,6 +17,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,7 +28,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** The support agents' side: a queue across teams by SLA due time, any ticket with internal notes, assignment, status, priority. */
+/**
+ * The support agents' side: a queue across teams by SLA due time, any ticket with internal notes, assignment, status,
+ * priority. Changes are audited with the agent and the client address.
+ */
 @RestController
 @RequestMapping("/api/support/agent")
 class AgentController {
@@ -58,24 +63,32 @@ class AgentController {
     }
 
     @PostMapping("/tickets/{ticket_id}/assign")
-    Mono<TicketSummary> assign(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.Assign request) {
+    Mono<TicketSummary> assign(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.Assign request,
+                               ServerHttpRequest http) {
         return access.agent().flatMap(agent -> service.assign(id,
-                request.assignee() == null || request.assignee().isBlank() ? agent.subject() : request.assignee().strip()));
+                request.assignee() == null || request.assignee().isBlank() ? agent.subject() : request.assignee().strip(),
+                actor(agent, http)));
     }
 
     @PostMapping("/tickets/{ticket_id}/status")
-    Mono<TicketSummary> status(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.ChangeStatus request) {
-        return access.agent().then(service.changeStatus(id, request.status()));
+    Mono<TicketSummary> status(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.ChangeStatus request,
+                               ServerHttpRequest http) {
+        return access.agent().flatMap(agent -> service.changeStatus(id, request.status(), actor(agent, http)));
     }
 
     @PostMapping("/tickets/{ticket_id}/priority")
-    Mono<TicketSummary> priority(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.ChangePriority request) {
-        return access.agent().then(service.changePriority(id, request.priority()));
+    Mono<TicketSummary> priority(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.ChangePriority request,
+                                 ServerHttpRequest http) {
+        return access.agent().flatMap(agent -> service.changePriority(id, request.priority(), actor(agent, http)));
     }
 
     @PostMapping("/tickets/{ticket_id}/article-draft")
     @ResponseStatus(HttpStatus.CREATED)
-    Mono<KnowledgeBase.Article> articleDraft(@PathVariable("ticket_id") UUID id) {
-        return access.agent().flatMap(agent -> service.draftArticle(id, agent.subject()));
+    Mono<KnowledgeBase.Article> articleDraft(@PathVariable("ticket_id") UUID id, ServerHttpRequest http) {
+        return access.agent().flatMap(agent -> service.draftArticle(id, actor(agent, http)));
+    }
+
+    private static TicketService.Actor actor(SupportAccess.Caller agent, ServerHttpRequest http) {
+        return new TicketService.Actor(agent.subject(), RequestOrigin.of(http));
     }
 }

@@ -3,6 +3,7 @@ package io.servelink.support.kb;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -11,6 +12,7 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -66,15 +68,16 @@ class KbController {
 
     @PostMapping("/api/support/agent/kb/articles")
     @ResponseStatus(HttpStatus.CREATED)
-    Mono<KnowledgeBase.Article> write(@Valid @RequestBody WriteArticle request) {
+    Mono<KnowledgeBase.Article> write(@Valid @RequestBody WriteArticle request, ServerHttpRequest http) {
         return guard.platform(PlatformRole.SUPPORT_AGENT)
-                .flatMap(agent -> kb.create(request.title(), request.body(), Boolean.TRUE.equals(request.publish()), agent.subject()));
+                .flatMap(agent -> kb.create(request.title(), request.body(), Boolean.TRUE.equals(request.publish()), agent.subject(),
+                        RequestOrigin.of(http)));
     }
 
     @PostMapping("/api/support/agent/kb/articles/{article_id}/publish")
-    Mono<KnowledgeBase.Article> publish(@PathVariable("article_id") UUID id) {
+    Mono<KnowledgeBase.Article> publish(@PathVariable("article_id") UUID id, ServerHttpRequest http) {
         return guard.platform(PlatformRole.SUPPORT_AGENT)
-                .then(kb.publish(id))
+                .flatMap(agent -> kb.publish(id, agent.subject(), RequestOrigin.of(http)))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No article " + id)));
     }
 }

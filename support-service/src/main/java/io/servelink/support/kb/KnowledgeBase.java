@@ -1,14 +1,22 @@
 package io.servelink.support.kb;
 
 import io.r2dbc.spi.Readable;
+import io.servelink.contracts.spring.audit.AuditEntry;
+import io.servelink.contracts.spring.audit.AuditLog;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Knowledge-base articles: full-text search (ranked), suggestions for a ticket subject, drafts by agents. */
+/**
+ * Knowledge-base articles: full-text search (ranked), suggestions for a ticket subject, drafts by agents. Writing,
+ * publishing and drafting from a ticket are audited in the transaction of the change.
+ */
 @Component
 public class KnowledgeBase {
 
@@ -19,10 +27,18 @@ public class KnowledgeBase {
 
     private static final String COLUMNS = "id, title, body, status, source_ticket_id, created_by, created_at, updated_at";
 
-    private final DatabaseClient db;
+    static final String CREATED = "kb_article.created";
+    static final String PUBLISHED = "kb_article.published";
+    static final String DRAFTED_FROM_TICKET = "kb_article.drafted_from_ticket";
 
-    KnowledgeBase(DatabaseClient db) {
+    private final DatabaseClient db;
+    private final AuditLog audit;
+    private final TransactionalOperator transactions;
+
+    KnowledgeBase(DatabaseClient db, AuditLog audit, TransactionalOperator transactions) {
         this.db = db;
+        this.audit = audit;
+        this.transactions = transactions;
     }
 
     /** Published articles matching all words of {@code q} (web-search syntax), best first; newest first without q. */
@@ -59,29 +75,41 @@ public class KnowledgeBase {
                 .bind("id", id).map(KnowledgeBase::article).one();
     }
 
-    Mono<Article> create(String title, String body, boolean publish, String createdBy) {
+    Mono<Article> create(String title, String body, boolean publish, String createdBy, RequestOrigin origin) {
         UUID id = UUID.randomUUID();
+        String status = publish ? "published" : "draft";
         return db.sql("INSERT INTO kb_articles (id, title, body, status, created_by) VALUES (:id, :title, :body, :status, :by)")
-                .bind("id", id).bind("title", title).bind("body", body).bind("status", publish ? "published" : "draft")
-                .bind("by", createdBy)
-                .then().then(find(id, true));
-    }
-
-    Mono<Article> publish(UUID id) {
-        return db.sql("UPDATE kb_articles SET status = 'published', updated_at = now() WHERE id = :id")
-                .bind("id", id).fetch().rowsUpdated()
-                .then(find(id, true));
-    }
-
-    /** A draft made from a resolved ticket; one per ticket (a second call returns the existing draft). */
-    public Mono<Article> draftFromTicket(UUID ticketId, String title, String body, String createdBy) {
-        return db.sql("INSERT INTO kb_articles (id, title, body, status, source_ticket_id, created_by) "
-                        + "VALUES (:id, :title, :body, 'draft', :ticket, :by) ON CONFLICT (source_ticket_id) DO NOTHING")
-                .bind("id", UUID.randomUUID()).bind("title", title).bind("body", body).bind("ticket", ticketId)
+                .bind("id", id).bind("title", title).bind("body", body).bind("status", status)
                 .bind("by", createdBy)
                 .then()
+                .then(audit.record(new AuditEntry(createdBy, CREATED, null, id.toString(), origin, Map.of("status", status))))
+                .then(find(id, true))
+                .as(transactions::transactional);
+    }
+
+    /** Publishes a draft (audited); an article already published is answered as it is, nothing changes. */
+    Mono<Article> publish(UUID id, String agent, RequestOrigin origin) {
+        return db.sql("UPDATE kb_articles SET status = 'published', updated_at = now() WHERE id = :id AND status <> 'published'")
+                .bind("id", id).fetch().rowsUpdated()
+                .flatMap(rows -> rows == 0 ? Mono.<Void>empty()
+                        : audit.record(new AuditEntry(agent, PUBLISHED, null, id.toString(), origin, Map.of())))
+                .then(find(id, true))
+                .as(transactions::transactional);
+    }
+
+    /** A draft made from a resolved ticket; one per ticket (a second call returns the existing draft, not audited again). */
+    public Mono<Article> draftFromTicket(UUID ticketId, String title, String body, String createdBy, RequestOrigin origin) {
+        UUID id = UUID.randomUUID();
+        return db.sql("INSERT INTO kb_articles (id, title, body, status, source_ticket_id, created_by) "
+                        + "VALUES (:id, :title, :body, 'draft', :ticket, :by) ON CONFLICT (source_ticket_id) DO NOTHING")
+                .bind("id", id).bind("title", title).bind("body", body).bind("ticket", ticketId)
+                .bind("by", createdBy)
+                .fetch().rowsUpdated()
+                .flatMap(rows -> rows == 0 ? Mono.<Void>empty() : audit.record(new AuditEntry(createdBy, DRAFTED_FROM_TICKET, null,
+                        id.toString(), origin, Map.of("ticket_id", ticketId.toString()))))
                 .then(db.sql("SELECT " + COLUMNS + ", 0::float8 AS rank FROM kb_articles WHERE source_ticket_id = :ticket")
-                        .bind("ticket", ticketId).map(KnowledgeBase::article).one());
+                        .bind("ticket", ticketId).map(KnowledgeBase::article).one())
+                .as(transactions::transactional);
     }
 
     private static Article article(Readable row) {

@@ -6,11 +6,13 @@ import io.servelink.support.ticket.TicketViews.MessageView;
 import io.servelink.support.ticket.TicketViews.Page;
 import io.servelink.support.ticket.TicketViews.TicketDetails;
 import io.servelink.support.ticket.TicketViews.TicketSummary;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -58,7 +60,7 @@ class TicketController {
     @PostMapping("/{ticket_id}/messages")
     @ResponseStatus(HttpStatus.CREATED)
     Mono<MessageView> post(@PathVariable("team_slug") String team, @PathVariable("ticket_id") UUID id,
-                           @Valid @RequestBody PostMessage request) {
-        return access.onTeam(team).flatMap(caller -> service.postMessage(team, id, request, caller));
+                           @Valid @RequestBody PostMessage request, ServerHttpRequest http) {
+        return access.onTeam(team).flatMap(caller -> service.postMessage(team, id, request, caller, RequestOrigin.of(http)));
     }
 }

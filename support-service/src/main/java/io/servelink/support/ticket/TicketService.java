@@ -7,6 +7,9 @@ import io.servelink.support.notification.Notifications;
 import io.servelink.support.sla.SlaPolicy;
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.contracts.spring.audit.AuditEntry;
+import io.servelink.contracts.spring.audit.AuditLog;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.support.ticket.TicketRequests.CreateTicket;
 import io.servelink.support.ticket.TicketRequests.PostMessage;
 import io.servelink.support.ticket.TicketViews.MessageView;
@@ -18,7 +21,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
@@ -26,13 +32,21 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * Ticket use cases. Each change runs in one transaction with the e-mails it queues; live updates are published
- * after the commit.
+ * Ticket use cases. Each change runs in one transaction with the e-mails it queues and, for agents' changes (status,
+ * priority, assignment, internal notes), its audit row; live updates are published after the commit.
  */
 @Service
 public class TicketService {
 
     static final String ASSISTANT = "help-assistant";
+    static final String ASSIGNED = "ticket.assigned";
+    static final String STATUS_CHANGED = "ticket.status_changed";
+    static final String PRIORITY_CHANGED = "ticket.priority_changed";
+    static final String INTERNAL_NOTE_ADDED = "ticket.internal_note_added";
+
+    /** Who acts (a token's subject) and from where, for the audit trail. */
+    public record Actor(String subject, RequestOrigin origin) {
+    }
 
     private final TicketRepository tickets;
     private final TeamPlans plans;
@@ -40,17 +54,19 @@ public class TicketService {
     private final Notifications notifications;
     private final KnowledgeBase kb;
     private final TicketEventHub hub;
+    private final AuditLog audit;
     private final TransactionalOperator transactions;
     private final Clock clock;
 
     TicketService(TicketRepository tickets, TeamPlans plans, SlaPolicy sla, Notifications notifications, KnowledgeBase kb,
-                  TicketEventHub hub, TransactionalOperator transactions) {
+                  TicketEventHub hub, AuditLog audit, TransactionalOperator transactions) {
         this.tickets = tickets;
         this.plans = plans;
         this.sla = sla;
         this.notifications = notifications;
         this.kb = kb;
         this.hub = hub;
+        this.audit = audit;
         this.transactions = transactions;
         this.clock = Clock.systemUTC();
     }
@@ -130,7 +146,7 @@ public class TicketService {
      * A message on a ticket. A customer's reply reopens a waiting or resolved ticket; an agent's public reply is the
      * first response (once) and makes the ticket wait for the customer; an internal note (agents only) changes nothing.
      */
-    public Mono<MessageView> postMessage(String team, UUID id, PostMessage request, SupportAccess.Caller caller) {
+    public Mono<MessageView> postMessage(String team, UUID id, PostMessage request, SupportAccess.Caller caller, RequestOrigin origin) {
         if (request.internal() && !caller.agent()) {
             return Mono.error(ApiProblem.forbidden("Only support agents write internal notes"));
         }
@@ -142,7 +158,10 @@ public class TicketService {
                     caller.agent() ? AuthorKind.AGENT : AuthorKind.CUSTOMER, request.body().strip(), request.internal(), false, now);
             MessageView view = MessageView.of(message);
             afterCommit.add(() -> hub.publish(new TicketEventHub.TicketUpdate(id, "message", message.isInternal(), view)));
+            Mono<Void> audited = message.isInternal() ? audit.record(new AuditEntry(caller.subject(), INTERNAL_NOTE_ADDED,
+                    ticket.teamSlug(), id.toString(), origin, Map.of("message_id", message.id().toString()))) : Mono.empty();
             return tickets.insertMessage(message)
+                    .then(audited)
                     .then(saveChanges(ticket, changed, afterCommit))
                     .then(caller.agent() ? Mono.<Void>empty() : notifications.rememberContact(ticket.teamSlug(), caller.claims().email()))
                     .then(caller.agent() && !message.isInternal() ? queueReplyMail(changed, message) : Mono.empty())
@@ -158,24 +177,24 @@ public class TicketService {
                         + "\n\nReply in the app to continue the conversation.\n\nServelink support").then();
     }
 
-    public Mono<TicketSummary> assign(UUID id, String assignee) {
-        return change(id, ticket -> ticket.assignedTo(assignee, now()));
+    public Mono<TicketSummary> assign(UUID id, String assignee, Actor agent) {
+        return change(id, ticket -> ticket.assignedTo(assignee, now()), ASSIGNED, agent);
     }
 
-    public Mono<TicketSummary> changeStatus(UUID id, TicketStatus status) {
-        return change(id, ticket -> ticket.transitionTo(status, now()));
+    public Mono<TicketSummary> changeStatus(UUID id, TicketStatus status, Actor agent) {
+        return change(id, ticket -> ticket.transitionTo(status, now()), STATUS_CHANGED, agent);
     }
 
     /** A new priority moves the due times to that priority's targets (counted from creation). */
-    public Mono<TicketSummary> changePriority(UUID id, Priority priority) {
+    public Mono<TicketSummary> changePriority(UUID id, Priority priority, Actor agent) {
         return change(id, ticket -> {
             SlaPolicy.DueTimes due = sla.dueTimes(ticket.plan(), priority, ticket.createdAt());
             return ticket.withPriority(priority, due.firstResponseDueAt(), due.resolutionDueAt(), now());
-        });
+        }, PRIORITY_CHANGED, agent);
     }
 
     /** Turns a resolved (or closed) ticket into a draft article: its subject, description and public answers. */
-    public Mono<KnowledgeBase.Article> draftArticle(UUID id, String agent) {
+    public Mono<KnowledgeBase.Article> draftArticle(UUID id, Actor agent) {
         return find(id, null).flatMap(ticket -> {
             if (!ticket.status().isFinished()) {
                 return Mono.error(new IllegalTransitionException("Only a resolved or closed ticket becomes an article"));
@@ -185,17 +204,39 @@ public class TicketService {
                     .map(TicketMessage::body)
                     .collectList()
                     .flatMap(answers -> kb.draftFromTicket(id, ticket.subject(), "Question:\n" + ticket.description()
-                            + "\n\nAnswer:\n" + String.join("\n\n", answers), agent));
+                            + "\n\nAnswer:\n" + String.join("\n\n", answers), agent.subject(), agent.origin()));
         });
     }
 
-    private Mono<TicketSummary> change(UUID id, java.util.function.UnaryOperator<Ticket> transition) {
+    /** An agent's change of a ticket, audited as {@code action} in its transaction (with what changed, before and after). */
+    private Mono<TicketSummary> change(UUID id, java.util.function.UnaryOperator<Ticket> transition, String action, Actor agent) {
         List<Runnable> afterCommit = new ArrayList<>();
         Mono<TicketSummary> changed = lockedTicket(id, null).flatMap(ticket -> {
             Ticket next = transition.apply(ticket);
-            return saveChanges(ticket, next, afterCommit).thenReturn(TicketSummary.of(next));
+            return saveChanges(ticket, next, afterCommit)
+                    .then(audit.record(new AuditEntry(agent.subject(), action, ticket.teamSlug(), id.toString(), agent.origin(),
+                            changes(ticket, next))))
+                    .thenReturn(TicketSummary.of(next));
         });
         return transactions.transactional(changed).doOnSuccess(summary -> afterCommit.forEach(Runnable::run));
+    }
+
+    /** The status, priority and assignee before and after, those that changed. */
+    private static Map<String, Object> changes(Ticket before, Ticket after) {
+        Map<String, Object> changes = new LinkedHashMap<>();
+        if (before.status() != after.status()) {
+            changes.put("status_before", before.status().code());
+            changes.put("status", after.status().code());
+        }
+        if (before.priority() != after.priority()) {
+            changes.put("priority_before", before.priority().code());
+            changes.put("priority", after.priority().code());
+        }
+        if (!Objects.equals(before.assignee(), after.assignee())) {
+            changes.put("assignee_before", before.assignee());
+            changes.put("assignee", after.assignee());
+        }
+        return changes;
     }
 
     /** Stores a changed ticket; a move into resolved queues the resolved e-mail; a visible change goes live after commit. */

@@ -4,6 +4,7 @@ import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.usage.UsageChanged;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -59,10 +61,11 @@ class AlertThresholdsController {
 
     @PutMapping
     @Operation(summary = "Replaces the team's own thresholds, e.g. [50] (owner or admin); 80, 95 and 100 always apply")
-    Mono<AlertThresholdsView> replace(@PathVariable("team_slug") String teamSlug, @RequestBody AlertThresholdsRequest request) {
+    Mono<AlertThresholdsView> replace(@PathVariable("team_slug") String teamSlug, @RequestBody AlertThresholdsRequest request,
+                                      ServerHttpRequest http) {
         ApiParams.requireSlug("team_slug", teamSlug);
         return guard.billingManager(teamSlug)
-                .flatMap(manager -> thresholds.replace(teamSlug, validated(request), actor(manager)))
+                .flatMap(manager -> thresholds.replace(teamSlug, validated(request), actor(manager), RequestOrigin.of(http)))
                 .doOnNext(custom -> events.publishEvent(UsageChanged.ofTeam(teamSlug)))
                 .map(custom -> AlertThresholdsView.of(teamSlug, custom));
     }
