@@ -34,6 +34,7 @@ public final class SecretsProbe {
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private final StringBuilder answers = new StringBuilder();
     private final List<String> failures = new ArrayList<>();
+    private boolean sentBadTokens;
 
     private SecretsProbe(int port, String team) {
         this.port = port;
@@ -49,12 +50,6 @@ public final class SecretsProbe {
     /** Another value that must never show (an API key, a webhook secret). */
     public SecretsProbe secret(String what, String value) {
         secrets.put(value, what);
-        return this;
-    }
-
-    /** An answer obtained some other way (a webhook delivery, a provider's failure) that must not leak either. */
-    public SecretsProbe answer(String body) {
-        answers.append(body).append('\n');
         return this;
     }
 
@@ -74,6 +69,7 @@ public final class SecretsProbe {
         tokens.put("alg none", base64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + part(operator, 1) + ".");
         tokens.put("garbage", "garbage-" + UUID.randomUUID());
         tokens.put("three garbage parts", "eyJ" + UUID.randomUUID() + ".eyJ" + UUID.randomUUID() + "." + UUID.randomUUID());
+        sentBadTokens = true;
         tokens.forEach((what, token) -> {
             remember(what, token);
             expect401(what, method, path, "Bearer " + token, body);
@@ -88,10 +84,22 @@ public final class SecretsProbe {
 
     /** A bad request (refused with a 4xx) carrying a valid token: the token must not show. */
     public SecretsProbe badRequest(String method, String path, String token, String body) {
-        remember("a valid token", token);
+        remember("valid", token);
         HttpResponse<String> response = send(method, path, "Bearer " + token, body);
         if (response.statusCode() < 400 || response.statusCode() >= 500) {
             failures.add(method + " " + path + " (bad request): expected a 4xx, got " + response.statusCode());
+        }
+        return this;
+    }
+
+    /**
+     * Any other request (a webhook delivery, a call a peer fails), sent the same way: its status must be
+     * {@code expectedStatus}, and its answer is searched too.
+     */
+    public SecretsProbe request(String method, String path, Map<String, String> headers, String body, int expectedStatus) {
+        HttpResponse<String> response = send(method, path, headers, null, body);
+        if (response.statusCode() != expectedStatus) {
+            failures.add(method + " " + path + ": expected " + expectedStatus + ", got " + response.statusCode());
         }
         return this;
     }
@@ -108,6 +116,9 @@ public final class SecretsProbe {
                 failures.add("an answer contains " + what + ": " + around(allAnswers, value));
             }
         });
+        if (sentBadTokens && !log.contains("Authentication failed")) {
+            failures.add("the log shows no refusal (Spring Security's DEBUG 'Authentication failed'): nothing was captured");
+        }
         if (!failures.isEmpty()) {
             throw new AssertionError("Secrets leaked or bad tokens accepted:\n" + String.join("\n", failures));
         }
@@ -121,10 +132,13 @@ public final class SecretsProbe {
     }
 
     private HttpResponse<String> send(String method, String path, String authorization, String body) {
+        return send(method, path, body == null ? Map.of() : Map.of("Content-Type", "application/json"), authorization, body);
+    }
+
+    private HttpResponse<String> send(String method, String path, Map<String, String> headers, String authorization, String body) {
         Map<String, LogLevel> before = raiseLogLevels();
         try {
-            HttpResponse<String> response = EndpointMatrix.Http.send(port, method, path,
-                    body == null ? Map.of() : Map.of("Content-Type", "application/json"), authorization, body);
+            HttpResponse<String> response = EndpointMatrix.Http.send(port, method, path, headers, authorization, body);
             answers.append(response.statusCode()).append(' ').append(response.headers().map()).append('\n')
                     .append(response.body()).append('\n');
             return response;
