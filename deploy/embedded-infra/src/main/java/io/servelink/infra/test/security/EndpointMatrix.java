@@ -106,8 +106,7 @@ public final class EndpointMatrix {
         }
 
         @Override
-        public void route(RequestPredicate predicate,
-                          HandlerFunction<?> handler) {
+        public void route(RequestPredicate predicate, HandlerFunction<?> handler) {
             Set<String> methods = new TreeSet<>();
             List<String> paths = new ArrayList<>();
             predicate.accept(new MethodsAndPaths(methods, paths));
@@ -126,8 +125,7 @@ public final class EndpointMatrix {
         }
 
         @Override
-        public void resources(Function<ServerRequest,
-                Mono<Resource>> lookup) {
+        public void resources(Function<ServerRequest, Mono<Resource>> lookup) {
             found.add("* " + lookup);
         }
 
