@@ -10,16 +10,24 @@ import io.servelink.infra.test.TestTokens;
 import io.servelink.infra.test.security.EndpointMatrix;
 import io.servelink.infra.test.security.EndpointMatrix.Row;
 import io.servelink.infra.test.security.HostileInput;
+import io.servelink.infra.test.security.SecretsProbe;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
-/** resources-service against hostile callers: the authorization matrix of every endpoint, fuzzed input, oversized bodies. */
+/**
+ * resources-service against hostile callers: the authorization matrix of every endpoint, fuzzed input, oversized bodies,
+ * no token or secret in logs or answers.
+ */
+@ExtendWith(OutputCaptureExtension.class)
 class SecurityIT extends ResourcesITSupport {
 
     private static final String TEAM = EndpointMatrix.TEAM;
@@ -73,6 +81,18 @@ class SecurityIT extends ResourcesITSupport {
         assertThat(response.statusCode()).isIn(400, 413);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(EndpointMatrix.Http.leaks(response.body())).isNull();
+    }
+
+    @Test
+    void secretsNeverAppearInLogsOrAnswers(CapturedOutput output) {
+        String owner = TestTokens.owner(TEAM);
+        SecretsProbe.of(port, TEAM)
+                .badTokens("GET", "/api/resources/" + TEAM + "/limits", null)
+                .badTokens("POST", "/api/resources/" + TEAM + "/purchase", "{\"resource_type\": \"ram\", \"quantity\": 1}")
+                .badRequest("POST", "/api/resources/" + TEAM + "/purchase", owner, "{\"resource_type\": ")
+                .badRequest("POST", "/api/resources/" + TEAM + "/purchase", owner, "{\"resource_type\": \"ram\", \"quantity\": \"many\"}")
+                .badRequest("GET", "/api/resources/" + TEAM + "/quote?purpose=nonsense", owner, null)
+                .assertNothingLeaked(output);
     }
 
     private java.sql.Connection connection() {

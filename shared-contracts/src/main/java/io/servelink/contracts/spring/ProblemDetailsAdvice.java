@@ -17,7 +17,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerErrorException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.core.JacksonException;
@@ -73,6 +75,22 @@ public class ProblemDetailsAdvice {
     @ExceptionHandler(org.springframework.security.web.server.firewall.ServerExchangeRejectedException.class)
     ResponseEntity<ProblemDetail> rejectedByFirewall(RuntimeException e, ServerWebExchange exchange) {
         return validation(List.of(error("request", "has a parameter name or value that is not allowed")), exchange);
+    }
+
+    /**
+     * WebFlux reports a path variable that is present but converts to null (a blank UUID: {@code /tickets/%20}) as a
+     * missing one, a 500 meant for a mistyped URI template (spring-framework#31382 fixed it for MVC only). Present in
+     * the request, it is the client's error.
+     */
+    @ExceptionHandler(ServerErrorException.class)
+    ResponseEntity<ProblemDetail> serverError(ServerErrorException e, ServerWebExchange exchange) {
+        MethodParameter parameter = e.getMethodParameter();
+        Map<String, String> pathVariables = exchange.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        if (parameter != null && parameter.hasParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class)
+                && pathVariables != null && pathVariables.containsKey(parameterName(parameter))) {
+            return validation(List.of(error(parameterName(parameter), "is missing or has the wrong format")), exchange);
+        }
+        return deliberate(e, exchange);
     }
 
     @ExceptionHandler(ErrorResponseException.class)

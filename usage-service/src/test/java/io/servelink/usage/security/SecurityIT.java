@@ -13,19 +13,27 @@ import io.servelink.infra.test.TestTokens;
 import io.servelink.infra.test.security.EndpointMatrix;
 import io.servelink.infra.test.security.EndpointMatrix.Row;
 import io.servelink.infra.test.security.HostileInput;
+import io.servelink.infra.test.security.SecretsProbe;
 import io.servelink.usage.TestClockConfiguration;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
-/** usage-service against hostile callers: the authorization matrix of every endpoint, fuzzed input, oversized bodies. */
+/**
+ * usage-service against hostile callers: the authorization matrix of every endpoint, fuzzed input, oversized bodies, no
+ * token or secret in logs or answers.
+ */
 @ServiceIT
+@ExtendWith(OutputCaptureExtension.class)
 @Import(TestClockConfiguration.class)
 @TestPropertySource(properties = "servelink.usage.jobs.scheduling-enabled=false")
 class SecurityIT {
@@ -81,6 +89,18 @@ class SecurityIT {
         assertThat(response.statusCode()).isIn(400, 413);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(EndpointMatrix.Http.leaks(response.body())).isNull();
+    }
+
+    @Test
+    void secretsNeverAppearInLogsOrAnswers(CapturedOutput output) {
+        String owner = TestTokens.owner(TEAM);
+        SecretsProbe.of(port, TEAM)
+                .badTokens("GET", "/api/usage/" + TEAM, null)
+                .badTokens("PUT", "/api/usage/" + TEAM + "/alert-thresholds", "{\"thresholds\": [50]}")
+                .badRequest("PUT", "/api/usage/" + TEAM + "/alert-thresholds", owner, "{\"thresholds\": ")
+                .badRequest("PUT", "/api/usage/" + TEAM + "/alert-thresholds", owner, "{\"thresholds\": [\"half\"]}")
+                .badRequest("GET", "/api/usage/" + TEAM + "/daily?month=2026-13", owner, null)
+                .assertNothingLeaked(output);
     }
 
     private java.sql.Connection connection() {

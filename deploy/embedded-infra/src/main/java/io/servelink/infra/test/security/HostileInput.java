@@ -47,12 +47,12 @@ public final class HostileInput {
             for (int i = 0; i < perEndpoint; i++) {
                 EndpointMatrix.Caller caller = callers.get(random.nextInt(callers.size()));
                 String path = path(row.pattern()) + query();
-                String body = row.method().equals("GET") || row.method().equals("DELETE") ? null : body();
+                String body = row.httpMethod().equals("GET") || row.httpMethod().equals("DELETE") ? null : body();
                 String before = databaseChecksum.get();
-                HttpResponse<String> response = EndpointMatrix.Http.send(port, row.method(), path, caller.token(), body);
+                HttpResponse<String> response = EndpointMatrix.Http.send(port, row.httpMethod(), path, caller.token(), body);
                 int status = response.statusCode();
                 String leak = EndpointMatrix.Http.leaks(response.body());
-                String what = row.method() + " " + path + (body == null ? "" : " body " + EndpointMatrix.abbreviate(body));
+                String what = row.httpMethod() + " " + path + (body == null ? "" : " body " + EndpointMatrix.abbreviate(body));
                 if (status >= 500) {
                     failures.add(what + ": " + status + " " + EndpointMatrix.abbreviate(response.body()));
                 } else if (leak != null) {
