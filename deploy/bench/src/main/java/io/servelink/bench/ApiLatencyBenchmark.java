@@ -35,7 +35,7 @@ final class ApiLatencyBenchmark {
 
     private static final String SECRET = "benchmark-only-secret-0123456789-abcdefghij";
     private static final int RATE = 500;
-    private static final int WARMUP_SECONDS = 15;
+    private static final int WARMUP_SECONDS = 30;
     private static final int SECONDS = 30;
 
     private final Path root;
@@ -78,6 +78,10 @@ final class ApiLatencyBenchmark {
             }
             seedUsage(usageDb);
             String token = new LocalTokens(SECRET, "bench").mint(ServelinkClaims.of("bench-user", Map.of("bench", TeamRole.OWNER)), Duration.ofHours(1));
+            if (Boolean.getBoolean("bench.api-rig")) {
+                Benchmarks.say("API rig ready: gateway on 18280, usage-service on 18281, resources-service on 18283; token: " + token);
+                Thread.sleep(Long.MAX_VALUE);
+            }
             List<Result> results = new ArrayList<>();
             results.addAll(measure("GET /api/usage/{team}", "http://127.0.0.1:18280/api/usage/bench", token));
             results.addAll(measure("GET /api/usage/{team}/projects/{id}", "http://127.0.0.1:18280/api/usage/bench/projects/p-7", token));
@@ -130,8 +134,8 @@ final class ApiLatencyBenchmark {
         if (http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
             throw new IllegalStateException(endpoint + " does not answer 200 at " + url);
         }
-        fire(http, request, WARMUP_SECONDS);
-        Run run = fire(http, request, SECONDS);
+        warmUp(http, request);
+        Run run = fire(http, request, RATE, SECONDS);
         Histogram h = run.latencies();
         double p50 = h.getValueAtPercentile(50) / 1e6;
         double p99 = h.getValueAtPercentile(99) / 1e6;
@@ -145,13 +149,25 @@ final class ApiLatencyBenchmark {
     record Run(Histogram latencies, long failures) {
     }
 
-    private static Run fire(HttpClient http, HttpRequest request, int seconds) throws InterruptedException {
+    /**
+     * Ramps the rate up to the target in ten steps over {@value #WARMUP_SECONDS} s, then holds it as long: a cold
+     * JVM hit at the full rate from its first second queues requests faster than its JIT compilers let it serve
+     * them, and never catches up within the run (the first runs saw only timeouts).
+     */
+    private static void warmUp(HttpClient http, HttpRequest request) throws InterruptedException {
+        for (int step = 1; step <= 10; step++) {
+            fire(http, request, RATE * step / 10, Math.max(1, WARMUP_SECONDS / 10));
+        }
+        fire(http, request, RATE, WARMUP_SECONDS);
+    }
+
+    private static Run fire(HttpClient http, HttpRequest request, int rate, int seconds) throws InterruptedException {
         ConcurrentHistogram latencies = new ConcurrentHistogram(Duration.ofSeconds(30).toNanos(), 3);
         AtomicLong failures = new AtomicLong();
         AtomicLong pending = new AtomicLong();
-        long interval = 1_000_000_000L / RATE;
+        long interval = 1_000_000_000L / rate;
         long start = System.nanoTime() + 50_000_000L;
-        int total = RATE * seconds;
+        int total = rate * seconds;
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
             long wait = due - System.nanoTime();

@@ -125,12 +125,42 @@ public class ProblemDetailsAdvice {
             problem.setTitle("Gateway timeout");
             return respond(problem, exchange);
         }
-        log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
+        if (clientWentAway(e)) {
+            log.debug("Client closed the connection during {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
+        } else {
+            logUnexpected(e, exchange);
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred; it has been logged");
         problem.setType(ProblemTypes.INTERNAL);
         problem.setTitle("Internal error");
         return respond(problem, exchange);
+    }
+
+    /**
+     * Logged with the request's trace and span ids: the services propagate context to thread-locals only where
+     * asked ({@code spring.reactor.context-propagation=limited}), so they are taken from the request's observation.
+     */
+    private static void logUnexpected(Exception e, ServerWebExchange exchange) {
+        java.util.Optional<io.micrometer.tracing.Span> span = org.springframework.http.server.reactive.observation.ServerRequestObservationContext
+                .findCurrent(exchange.getAttributes())
+                .map(context -> context.<io.micrometer.tracing.handler.TracingObservationHandler.TracingContext>get(
+                        io.micrometer.tracing.handler.TracingObservationHandler.TracingContext.class))
+                .map(io.micrometer.tracing.handler.TracingObservationHandler.TracingContext::getSpan);
+        try (org.slf4j.MDC.MDCCloseable trace = org.slf4j.MDC.putCloseable("traceId", span.map(s -> s.context().traceId()).orElse(null));
+             org.slf4j.MDC.MDCCloseable spanId = org.slf4j.MDC.putCloseable("spanId", span.map(s -> s.context().spanId()).orElse(null))) {
+            log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
+        }
+    }
+
+    /** The client closed the connection before the answer was written: nothing to answer, nothing went wrong here. */
+    private static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getName().equals("reactor.netty.channel.AbortedException") || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ResponseEntity<ProblemDetail> validation(List<Map<String, String>> errors, ServerWebExchange exchange) {
