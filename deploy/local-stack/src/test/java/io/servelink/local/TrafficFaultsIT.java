@@ -181,8 +181,9 @@ class TrafficFaultsIT {
         ApiPoller api = null;
         try {
             await().atMost(SLOW).until(() -> usageBytes(project) > 0);
+            // several callers without pause: some of their queries are in flight when the server stops
             api = ApiPoller.start(HttpRequest.newBuilder(usageUrl("/api/usage/" + TEAM + "/projects/" + project))
-                    .header("Authorization", "Bearer " + owner).timeout(Duration.ofSeconds(10)).build());
+                    .header("Authorization", "Bearer " + owner).timeout(Duration.ofSeconds(10)).build(), 4, Duration.ZERO);
 
             postgres.stopServer();
             try {
