@@ -195,6 +195,11 @@ class TrafficFaultsIT {
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
                 assertThat(health.body()).contains("\"status\":\"DOWN\"");
+                // but alive and ready: an orchestrator must neither restart it nor take it out for its database's outage
+                for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+                    assertThat(HTTP.send(HttpRequest.newBuilder(usageUrl(probe)).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode()).as(probe).isEqualTo(200);
+                }
                 assertThat(load.failures()).isEmpty();
             } finally {
                 postgres.startServer();
