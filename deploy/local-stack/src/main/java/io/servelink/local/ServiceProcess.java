@@ -103,6 +103,10 @@ public final class ServiceProcess {
         }
     }
 
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     /** Kills the process at once (SIGKILL): no shutdown hook, no graceful drain, as a crash or an OOM kill would. */
     public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {

@@ -164,11 +164,13 @@ class TrafficFaultsIT {
 
             long servedBefore = load.served();
             await().atMost(SLOW).until(() -> load.served() > servedBefore + 20);
-            usage.start(Path.of(System.getProperty("java.home")));
-            usage.awaitReady(Duration.ofMinutes(3));
+            startUsageAgain();
             assertExactlyCounted(backlogProject, backlog);
         } finally {
             load.close();
+            if (!usage.isRunning()) {
+                startUsageAgain();
+            }
         }
         assertThat(load.failures()).isEmpty();
         assertExactlyCounted(visitedProject, load.bytes());
@@ -230,6 +232,11 @@ class TrafficFaultsIT {
     }
 
     // helpers --------------------------------------------------------------------------------------------------
+
+    private static void startUsageAgain() throws Exception {
+        usage.start(Path.of(System.getProperty("java.home")));
+        usage.awaitReady(Duration.ofMinutes(3));
+    }
 
     /** Registers a project of team acme through the gateway's operator API and waits until its host is routed. */
     private static String register(String project) throws Exception {
