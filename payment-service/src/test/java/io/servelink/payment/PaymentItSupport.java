@@ -38,6 +38,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -45,6 +46,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * signed webhooks, reading the payments topic and the database.
  */
 @ServiceIT
+// An open circuit stays open for the whole test unless it resets it. Not dynamic properties: a subclass's
+// @DynamicPropertySource must be able to override them (the superclass's dynamic properties are applied last).
+@TestPropertySource(properties = {
+        "resilience4j.circuitbreaker.instances.provider.wait-duration-in-open-state=60s",
+        "resilience4j.circuitbreaker.instances.provider.automatic-transition-from-open-to-half-open-enabled=false"})
 public abstract class PaymentItSupport {
 
     protected static final String TEAM = "acme";
@@ -73,9 +79,6 @@ public abstract class PaymentItSupport {
         registry.add("resilience4j.retry.instances.provider-create.wait-duration", () -> "50ms");
         registry.add("resilience4j.retry.instances.provider-read.wait-duration", () -> "50ms");
         registry.add("resilience4j.retry.instances.resources.wait-duration", () -> "50ms");
-        registry.add("resilience4j.circuitbreaker.instances.provider.wait-duration-in-open-state", () -> "60s");
-        registry.add("resilience4j.circuitbreaker.instances.provider.automatic-transition-from-open-to-half-open-enabled",
-                () -> "false");
     }
 
     @AfterAll

@@ -42,9 +42,10 @@ public final class KafkaBrokers {
 
     /**
      * Starts a single-node KRaft broker in this JVM, listening on {@code port} (0: any free port). Internal
-     * topics get one replica and consumer groups join without the initial rebalance delay.
+     * topics get one replica and consumer groups join without the initial rebalance delay. It stops when the JVM
+     * exits, or earlier when closed.
      */
-    public static KafkaBroker inJvm(int port) {
+    public static InJvmKafkaBroker inJvm(int port) {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3);
         broker.brokerProperties(Map.of(
                         "offsets.topic.replication.factor", "1",
@@ -57,8 +58,9 @@ public final class KafkaBrokers {
             broker.kafkaPorts(port);
         }
         broker.afterPropertiesSet();
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
-        return new Running("in-JVM KRaft broker", broker.getBrokersAsString());
+        InJvmKafkaBroker running = new InJvmKafkaBroker(broker);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+        return running;
     }
 
     record Running(String kind, String bootstrapServers) implements KafkaBroker {

@@ -21,6 +21,7 @@ public final class ServiceProcess {
     private final List<String> arguments;
     private final Path log;
     private Process process;
+    private boolean startedBefore;
 
     /** JVM options for a developer's machine: small heap, quick start. */
     public static final List<String> QUICK_START = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
@@ -58,6 +59,7 @@ public final class ServiceProcess {
         return log;
     }
 
+    /** Starts the service; a restart appends to the log of the earlier run. */
     public void start(Path javaHome) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests package)");
@@ -67,7 +69,10 @@ public final class ServiceProcess {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
         command.addAll(arguments);
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder.Redirect output = startedBefore ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                : ProcessBuilder.Redirect.to(log.toFile());
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+        startedBefore = true;
     }
 
     /** Waits until the service answers its readiness probe; fails early when the process dies. */
@@ -100,6 +105,18 @@ public final class ServiceProcess {
     public void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
+        }
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the process at once (SIGKILL): no shutdown hook, no graceful drain, as a crash or an OOM kill would. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
         }
     }
 

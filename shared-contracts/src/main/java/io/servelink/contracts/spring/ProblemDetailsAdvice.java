@@ -33,6 +33,11 @@ import tools.jackson.databind.DatabindException;
 public class ProblemDetailsAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+    private static final java.util.Set<String> RESOURCE_FAILURES = java.util.Set.of(
+            "org.springframework.dao.DataAccessResourceFailureException",
+            "org.springframework.dao.TransientDataAccessResourceException",
+            "io.r2dbc.spi.R2dbcNonTransientResourceException",
+            "io.r2dbc.spi.R2dbcTransientResourceException");
 
     @ExceptionHandler(WebExchangeBindException.class)
     ResponseEntity<ProblemDetail> invalidBody(WebExchangeBindException e, ServerWebExchange exchange) {
@@ -110,8 +115,9 @@ public class ProblemDetailsAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, ServerWebExchange exchange) {
-        if (causedBy(e, java.net.ConnectException.class)) {
-            log.warn("Peer not reachable on {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e.getMessage());
+        if (dependencyUnavailable(e)) {
+            log.warn("Dependency unavailable on {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                    e.getMessage());
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                     "A service this request needs is not reachable right now; retry shortly");
             problem.setType(ProblemTypes.UNAVAILABLE);
@@ -188,6 +194,22 @@ public class ProblemDetailsAdvice {
             case 503 -> ProblemTypes.UNAVAILABLE;
             default -> status >= 500 ? ProblemTypes.INTERNAL : ProblemTypes.VALIDATION;
         };
+    }
+
+    /**
+     * A peer refused the connection, or the database cannot be reached or dropped the connection (a restart
+     * terminates sessions, the pool's validation fails on a dead connection): the request may succeed when retried.
+     * The database exceptions are matched by name, as the gateway has no R2DBC on its class path.
+     */
+    private static boolean dependencyUnavailable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {
+                if (type == java.net.ConnectException.class || RESOURCE_FAILURES.contains(type.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

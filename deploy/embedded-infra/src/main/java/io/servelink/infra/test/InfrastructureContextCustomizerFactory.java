@@ -1,14 +1,22 @@
 package io.servelink.infra.test;
 
+import io.servelink.infra.PostgresServer;
+import io.servelink.infra.PostgresServers;
+import io.servelink.infra.RestartablePostgres;
 import java.util.List;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 
-/** Gives each test class its own {@link TestInfrastructure}, as properties and as a bean. */
+/**
+ * Gives each test class its own {@link TestInfrastructure}, as properties and as a bean; with {@link OwnPostgres}
+ * also its own PostgreSQL server (bean {@code restartablePostgres}), stopped after the context's other beans.
+ */
 public class InfrastructureContextCustomizerFactory implements ContextCustomizerFactory {
 
     @Override
@@ -21,10 +29,17 @@ public class InfrastructureContextCustomizerFactory implements ContextCustomizer
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
-            TestInfrastructure infrastructure = TestInfrastructure.forTestClass(testClass);
+            boolean own = MergedAnnotations.from(testClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY).isPresent(OwnPostgres.class);
+            PostgresServer postgres = own ? RestartablePostgres.start() : PostgresServers.shared();
+            TestInfrastructure infrastructure = TestInfrastructure.forTestClass(testClass, postgres);
             context.getEnvironment().getPropertySources()
                     .addFirst(new MapPropertySource("servelink-test-infrastructure", infrastructure.springProperties()));
             context.getBeanFactory().registerSingleton("testInfrastructure", infrastructure);
+            if (postgres instanceof RestartablePostgres restartable) {
+                context.getBeanFactory().registerSingleton("restartablePostgres", restartable);
+                // registered before every application bean, so destroyed after them (their pools close first)
+                ((DefaultListableBeanFactory) context.getBeanFactory()).registerDisposableBean("restartablePostgres", restartable::close);
+            }
         }
     }
 }

@@ -21,10 +21,14 @@ public record TestInfrastructure(PostgresServer postgres, String database, Kafka
 
     /** Creates a fresh database and namespace named after the test class. */
     public static TestInfrastructure forTestClass(Class<?> testClass) {
+        return forTestClass(testClass, PostgresServers.shared());
+    }
+
+    /** Creates a fresh database on {@code postgres} and a namespace, named after the test class. */
+    public static TestInfrastructure forTestClass(Class<?> testClass, PostgresServer postgres) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String base = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
         String database = ("it_" + base).substring(0, Math.min(50, base.length() + 3)) + "_" + suffix;
-        PostgresServer postgres = PostgresServers.shared();
         postgres.createDatabase(database);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(postgres, database)));
         return new TestInfrastructure(postgres, database, KafkaBrokers.shared(), "it-" + base + "-" + suffix);
