@@ -17,9 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
  * ignored so that adding a field to a payload is a compatible change for older consumers.
  *
  * <p>Decoding reads the envelope as a token stream and checks its {@code type} before the payload is bound.
- * High-volume payloads have a hand-written reader ({@link TrafficRecordedReader}: a gateway sends one event per
- * project and window, usage-service reads hundreds of thousands per second); the others are bound by Jackson.
- * Both accept the same documents.
+ * {@code TrafficRecorded}, the high-volume payload (a gateway sends one per project and window, usage-service reads
+ * hundreds of thousands per second), has hand-written readers: {@link CanonicalTrafficReader} for documents exactly
+ * as {@link #encode} writes them, {@link TrafficRecordedReader} on the token stream for any other; other payloads
+ * are bound by Jackson. All accept and refuse the same documents.
  */
 public final class EventCodec {
 
@@ -29,6 +30,14 @@ public final class EventCodec {
 
     /** Payloads are bound from the middle of the envelope's token stream: what follows them is not "trailing". */
     private static final ObjectReader PAYLOAD_BINDER = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Payload type names ({@code Class.getSimpleName()} is not cached by the JDK and showed in profiles). */
+    private static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return type.getSimpleName();
+        }
+    };
 
     private static final Map<Class<?>, PayloadReader<?>> READERS = Map.of(TrafficRecorded.class, TrafficRecordedReader::read);
 
@@ -45,8 +54,9 @@ public final class EventCodec {
         if (bytes == null) {
             throw new MalformedEventException("empty record value");
         }
-        try (JsonParser parser = MAPPER.createParser(bytes)) {
-            return readEnvelope(parser, payloadType);
+        try {
+            EventEnvelope<T> canonical = readCanonical(bytes, payloadType);
+            return canonical != null ? canonical : readEnvelope(bytes, payloadType);
         } catch (JacksonException e) {
             throw new MalformedEventException(e.getOriginalMessage());
         } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
@@ -55,11 +65,22 @@ public final class EventCodec {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static <T extends Event> EventEnvelope<T> readCanonical(byte[] bytes, Class<T> payloadType) {
+        return payloadType == TrafficRecorded.class ? (EventEnvelope<T>) CanonicalTrafficReader.read(bytes) : null;
+    }
+
+    private static <T extends Event> EventEnvelope<T> readEnvelope(byte[] bytes, Class<T> payloadType) {
+        try (JsonParser parser = MAPPER.createParser(bytes)) {
+            return readEnvelope(parser, payloadType);
+        }
+    }
+
     private static <T extends Event> EventEnvelope<T> readEnvelope(JsonParser parser, Class<T> payloadType) {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new MalformedEventException("an event envelope is a JSON object");
         }
-        String expectedType = payloadType.getSimpleName();
+        String expectedType = TYPE_NAMES.get(payloadType);
         UUID eventId = null;
         String type = null;
         Instant occurredAt = null;
@@ -69,12 +90,12 @@ public final class EventCodec {
             String field = parser.currentName();
             parser.nextToken();
             switch (field) {
-                case "eventId" -> eventId = UUID.fromString(string(parser, field));
+                case "eventId" -> eventId = uuid(parser, field);
                 case "type" -> {
-                    type = string(parser, field);
-                    requireType(expectedType, type);
+                    requireType(expectedType, string(parser, field));
+                    type = expectedType;
                 }
-                case "occurredAt" -> occurredAt = IsoInstants.parse(string(parser, field));
+                case "occurredAt" -> occurredAt = instant(parser, field);
                 case "version" -> version = parser.getIntValue();
                 case "payload" -> payload = readPayload(parser, payloadType);
                 default -> parser.skipChildren();
@@ -104,10 +125,25 @@ public final class EventCodec {
 
     /** The current token as a string; anything but a JSON string (null included) is malformed. */
     static String string(JsonParser parser, String field) {
+        requireString(parser, field);
+        return parser.getString();
+    }
+
+    /** The current token as an instant, read from the parser's buffer. */
+    static Instant instant(JsonParser parser, String field) {
+        requireString(parser, field);
+        return IsoInstants.parse(parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
+    }
+
+    private static UUID uuid(JsonParser parser, String field) {
+        requireString(parser, field);
+        return Uuids.parse(parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
+    }
+
+    private static void requireString(JsonParser parser, String field) {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
             throw new MalformedEventException(field + " must be a string");
         }
-        return parser.getString();
     }
 
     /** The current token as a long; anything but a JSON integer (null included) is malformed. */

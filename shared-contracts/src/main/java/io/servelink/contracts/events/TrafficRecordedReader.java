@@ -1,6 +1,7 @@
 package io.servelink.contracts.events;
 
 import io.servelink.contracts.events.traffic.TrafficRecorded;
+import java.time.Instant;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -22,8 +23,8 @@ final class TrafficRecordedReader {
             throw new EventCodec.MalformedEventException("payload must be an object");
         }
         String projectId = null;
-        String windowStart = null;
-        String windowEnd = null;
+        Instant windowStart = null;
+        Instant windowEnd = null;
         long requestBytes = 0;
         long responseBytes = 0;
         long requests = 0;
@@ -32,18 +33,14 @@ final class TrafficRecordedReader {
             parser.nextToken();
             switch (field) {
                 case "projectId" -> projectId = EventCodec.string(parser, field);
-                case "windowStart" -> windowStart = EventCodec.string(parser, field);
-                case "windowEnd" -> windowEnd = EventCodec.string(parser, field);
+                case "windowStart" -> windowStart = EventCodec.instant(parser, field);
+                case "windowEnd" -> windowEnd = EventCodec.instant(parser, field);
                 case "requestBytes" -> requestBytes = EventCodec.integer(parser, field);
                 case "responseBytes" -> responseBytes = EventCodec.integer(parser, field);
                 case "requests" -> requests = EventCodec.integer(parser, field);
                 default -> parser.skipChildren();
             }
         }
-        if (windowStart == null || windowEnd == null) {
-            throw new EventCodec.MalformedEventException("windowStart and windowEnd are required");
-        }
-        return new TrafficRecorded(projectId, IsoInstants.parse(windowStart), IsoInstants.parse(windowEnd),
-                requestBytes, responseBytes, requests);
+        return new TrafficRecorded(projectId, windowStart, windowEnd, requestBytes, responseBytes, requests);
     }
 }

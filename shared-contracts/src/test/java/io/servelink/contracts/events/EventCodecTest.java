@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,55 @@ class EventCodecTest {
     }
 
     @Test
+    void readsTheCanonicalFormByteByByteAsJacksonBindsIt() {
+        Random random = new Random(42);
+        for (int i = 0; i < 2_000; i++) {
+            Instant start = Instant.ofEpochSecond(random.nextLong(4_102_444_800L), random.nextBoolean() ? 0 : random.nextInt(1_000_000_000));
+            long bytes = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(10);
+                case 2 -> random.nextLong(999_999_999_999_999_999L);
+                default -> Long.MAX_VALUE - random.nextInt(10); // 19 digits: read by the token reader
+            };
+            EventEnvelope<TrafficRecorded> envelope = EventEnvelope.of(UUID.randomUUID(), new TrafficRecorded("p-" + random.nextInt(1_000) + ".x",
+                    start, start.plusMillis(random.nextInt(10_000)), bytes, random.nextInt(1_000), random.nextInt(100)), start);
+            byte[] encoded = codec.encode(envelope);
+
+            assertThat(codec.decode(encoded, TrafficRecorded.class)).isEqualTo(envelope).isEqualTo(jackson(new String(encoded, StandardCharsets.UTF_8)));
+            if (i % 4 != 3) {
+                assertThat(CanonicalTrafficReader.read(encoded)).as("read byte by byte").isEqualTo(envelope);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // a space
+            """
+            {"eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11","type":"TrafficRecorded","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"p","windowStart":"2026-11-24T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":1, "responseBytes":2,"requests":3}}""",
+            // an escaped character
+            """
+            {"eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11","type":"TrafficRecorded","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"\\u0070-q","windowStart":"2026-11-24T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":1,"responseBytes":2,"requests":3}}""",
+            // a non-ASCII character
+            """
+            {"eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11","type":"TrafficRecorded","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"café","windowStart":"2026-11-24T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":1,"responseBytes":2,"requests":3}}""",
+            // a field added by a newer producer
+            """
+            {"eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11","type":"TrafficRecorded","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"p","windowStart":"2026-11-24T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":1,"responseBytes":2,"requests":3,"region":"eu"}}""",
+            // fields in another order
+            """
+            {"type":"TrafficRecorded","eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"p","windowStart":"2026-11-24T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":1,"responseBytes":2,"requests":3}}"""})
+    void readsOtherFormsWithTheTokenReader(String json) {
+        assertThat(CanonicalTrafficReader.read(bytes(json))).isNull();
+        assertThat(codec.decode(bytes(json), TrafficRecorded.class)).isEqualTo(jackson(json));
+    }
+
+    @Test
     void readsOtherPayloadsWithJackson() {
         EventEnvelope<ProjectChanged> envelope = EventEnvelope.of(ID, new ProjectChanged("p", "acme", List.of("a.apps.localhost"),
                 URI.create("http://up:80"), ProjectStatus.ACTIVE), Instant.parse("2026-11-24T10:00:05Z"));
@@ -66,6 +116,28 @@ class EventCodecTest {
     void refusesWhatTheJdkRefuses(String text) {
         assertThatThrownBy(() -> Instant.parse(text)).isInstanceOf(java.time.DateTimeException.class);
         assertThatThrownBy(() -> IsoInstants.parse(text)).isInstanceOf(java.time.DateTimeException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "00000000-0000-0000-0000-000000000000",
+            "8000000a-000b-000c-000d-00000000000e", "1-2-3-4-5"})
+    void readsUuidsAsTheJdkDoes(String text) {
+        assertThat(Uuids.parse(text.toCharArray(), 0, text.length())).isEqualTo(UUID.fromString(text));
+    }
+
+    @Test
+    void readsRandomUuidsAsTheJdkDoes() {
+        for (int i = 0; i < 1_000; i++) {
+            String text = UUID.randomUUID().toString();
+            char[] padded = ("[" + text + "]").toCharArray();
+            assertThat(Uuids.parse(padded, 1, text.length())).isEqualTo(UUID.fromString(text));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e1g", "7d1c2f0e+7a53-4c5e-9d0c-4d1f9a2b8e11", "", "7d1c2f0e"})
+    void refusesWhatIsNotAUuid(String text) {
+        assertThatThrownBy(() -> Uuids.parse(text.toCharArray(), 0, text.length())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
@@ -109,6 +181,22 @@ class EventCodecTest {
             """
             {"eventId": "7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11", "type": "TrafficRecorded", "occurredAt": "yesterday", "version": 1,
              "payload": {"projectId": "p", "windowStart": "2026-11-24T10:00:00Z", "windowEnd": "2026-11-24T10:00:05Z"}}""",
+            // a leading zero
+            """
+            {"eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11","type":"TrafficRecorded","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"p","windowStart":"2026-11-24T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":01,"responseBytes":2,"requests":3}}""",
+            // canonical, but February 30
+            """
+            {"eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11","type":"TrafficRecorded","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"p","windowStart":"2026-02-30T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":1,"responseBytes":2,"requests":3}}""",
+            // canonical, but not a UUID
+            """
+            {"eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e1z","type":"TrafficRecorded","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"p","windowStart":"2026-11-24T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":1,"responseBytes":2,"requests":3}}""",
+            // canonical up to the end, then more
+            """
+            {"eventId":"7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11","type":"TrafficRecorded","occurredAt":"2026-11-24T10:00:05Z","version":1,\
+            "payload":{"projectId":"p","windowStart":"2026-11-24T10:00:00Z","windowEnd":"2026-11-24T10:00:05Z","requestBytes":1,"responseBytes":2,"requests":3}}}""",
             // truncated
             """
             {"eventId": "7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11", "type": "TrafficRecorded", "occurredAt": "2026-11-24T10:00:05Z",

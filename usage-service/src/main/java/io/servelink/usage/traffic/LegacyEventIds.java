@@ -1,7 +1,8 @@
 package io.servelink.usage.traffic;
 
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -31,14 +32,27 @@ final class LegacyEventIds {
     }
 
     /**
+     * @param offsets     per partition of the batch, its first offset and the offset after its last record
      * @param trackedFrom each partition's first offset counted by position
      * @return the ids among {@code events} that the id-based version already counted
      */
-    Mono<Set<UUID>> alreadyCounted(Collection<TrafficIngestion.Consumed> events, Map<TopicPartition, Long> trackedFrom) {
+    Mono<Set<UUID>> alreadyCounted(List<TrafficIngestion.Consumed> events, Map<TopicPartition, long[]> offsets,
+                                   Map<TopicPartition, Long> trackedFrom) {
+        Map<TopicPartition, Long> horizons = new HashMap<>();
+        offsets.forEach((partition, range) -> {
+            long horizon = trackedFrom.get(partition) + OVERLAP;
+            if (range[0] < horizon) {
+                horizons.put(partition, horizon);
+            }
+        });
+        if (horizons.isEmpty()) {
+            return Mono.just(Set.of()); // the usual case: the batch is past every partition's overlap
+        }
         Set<UUID> candidates = new HashSet<>();
         for (TrafficIngestion.Consumed event : events) {
-            if (event.offset() < trackedFrom.get(event.partition()) + OVERLAP) {
-                candidates.add(event.envelope().eventId());
+            Long horizon = horizons.get(event.partition());
+            if (horizon != null && event.offset() < horizon) {
+                candidates.add(event.eventId());
             }
         }
         if (candidates.isEmpty()) {

@@ -27,9 +27,9 @@ class TrafficConsumerConfiguration {
     @Bean
     KafkaBatchConsumer trafficConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
                                        EventCodec codec, MeterRegistry registry, ApplicationEventPublisher events,
-                                       @Value("${servelink.usage.traffic.max-batch:20000}") int maxBatch,
+                                       @Value("${servelink.usage.traffic.max-batch:10000}") int maxBatch,
                                        @Value("${servelink.usage.traffic.members:3}") int members,
-                                       @Value("${servelink.usage.traffic.fetch-bytes:8388608}") int fetchBytes) {
+                                       @Value("${servelink.usage.traffic.fetch-bytes:2097152}") int fetchBytes) {
         TrafficIngestion ingestion = new TrafficIngestion(db, transactions, codec, registry,
                 projects -> events.publishEvent(UsageChanged.ofProjects(projects)));
         KafkaBatchConsumer.Tuning tuning = new KafkaBatchConsumer.Tuning(maxBatch, members, Map.of(

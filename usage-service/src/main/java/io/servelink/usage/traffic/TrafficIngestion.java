@@ -72,19 +72,23 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
     }
 
     /** One decoded record: where it was read and what it says. */
-    record Consumed(TopicPartition partition, long offset, EventEnvelope<TrafficRecorded> envelope) {
+    record Consumed(TopicPartition partition, long offset, UUID eventId, TrafficRecorded traffic) {
     }
 
     /** What a committed batch added. */
     private record Added(Set<String> projects, long events, long bytes, long alreadyCounted) {
     }
 
+    /** A batch as read: its events and, per partition, the first offset and the offset after the last record. */
+    private record Read(List<Consumed> events, Map<TopicPartition, long[]> offsets) {
+    }
+
     @Override
     public Mono<Void> handle(List<ConsumerRecord<String, byte[]>> records) {
-        List<Consumed> events = decode(records);
-        return advancePositions(records)
-                .flatMap(trackedFrom -> legacyIds.alreadyCounted(events, trackedFrom))
-                .flatMap(counted -> store(events, counted))
+        Read read = read(records);
+        return advancePositions(read.offsets())
+                .flatMap(trackedFrom -> legacyIds.alreadyCounted(read.events(), read.offsets(), trackedFrom))
+                .flatMap(counted -> store(read.events(), counted))
                 .as(transactions::transactional)
                 .doOnNext(this::afterCommit)
                 .then();
@@ -102,35 +106,39 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
-    private List<Consumed> decode(List<ConsumerRecord<String, byte[]>> records) {
+    /** Decodes the records (skipping malformed ones) and notes each partition's offsets, in one pass. */
+    private Read read(List<ConsumerRecord<String, byte[]>> records) {
         List<Consumed> events = new ArrayList<>(records.size());
+        Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
+        TopicPartition partition = null;
+        long[] range = null;
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (partition == null || record.partition() != partition.partition() || !record.topic().equals(partition.topic())) {
+                partition = new TopicPartition(record.topic(), record.partition());
+                range = offsets.computeIfAbsent(partition, p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+            }
+            range[0] = Math.min(range[0], record.offset());
+            range[1] = Math.max(range[1], record.offset() + 1);
             try {
                 EventEnvelope<TrafficRecorded> envelope = codec.decode(record.value(), TrafficRecorded.class);
-                events.add(new Consumed(new TopicPartition(record.topic(), record.partition()), record.offset(), envelope));
+                events.add(new Consumed(partition, record.offset(), envelope.eventId(), envelope.payload()));
             } catch (EventCodec.MalformedEventException e) {
                 malformed.increment();
                 log.warn("Skipping malformed traffic record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             }
         }
-        return events;
+        return new Read(events, offsets);
     }
 
     /**
      * Moves each partition's stored position to the offset after the batch's last record of it (malformed records
      * included: they are consumed too), but only where the stored position is not beyond the batch's first record.
+     * It is the transaction's first statement: the rows' locks order two members that both think they own a partition.
      *
      * @return for each partition, the first offset counted by position (see {@link LegacyEventIds})
      * @throws KafkaBatchConsumer.PositionMovedException when a partition's position had moved past the batch's start
      */
-    private Mono<Map<TopicPartition, Long>> advancePositions(List<ConsumerRecord<String, byte[]>> records) {
-        Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            long[] range = ranges.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-                    p -> new long[] {record.offset(), record.offset()});
-            range[0] = Math.min(range[0], record.offset());
-            range[1] = Math.max(range[1], record.offset() + 1);
-        }
+    private Mono<Map<TopicPartition, Long>> advancePositions(Map<TopicPartition, long[]> ranges) {
         Collection<TopicPartition> partitions = ranges.keySet();
         // EXCLUDED.tracked_from carries the batch's first offset of the partition (tracked_from itself is never updated)
         return db.sql("INSERT INTO traffic_positions AS stored (topic, partition, next_offset, tracked_from, updated_at) "
@@ -154,21 +162,21 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
 
     private Mono<Added> store(List<Consumed> events, Set<UUID> alreadyCounted) {
         List<TrafficRecorded> fresh = new ArrayList<>(events.size());
+        long addedBytes = 0;
         for (Consumed event : events) {
-            if (alreadyCounted.isEmpty() || !alreadyCounted.contains(event.envelope().eventId())) {
-                fresh.add(event.envelope().payload());
+            if (alreadyCounted.isEmpty() || !alreadyCounted.contains(event.eventId())) {
+                fresh.add(event.traffic());
+                addedBytes += event.traffic().totalBytes();
             }
         }
-        long skipped = events.size() - fresh.size();
+        Added added = new Added(new HashSet<>(), fresh.size(), addedBytes, events.size() - fresh.size());
         if (fresh.isEmpty()) {
-            return Mono.just(new Added(Set.of(), 0, 0, skipped));
+            return Mono.just(added);
         }
         TrafficBatch batch = TrafficBatch.of(fresh);
-        long addedBytes = fresh.stream().mapToLong(TrafficRecorded::totalBytes).sum();
-        Set<String> projects = new HashSet<>();
-        batch.monthly().keySet().forEach(key -> projects.add(key.projectId()));
+        batch.monthly().keySet().forEach(key -> added.projects().add(key.projectId()));
         return addMonthly(batch.monthly()).then(addDaily(batch.daily())).then(touchActivity(batch.lastTraffic()))
-                .thenReturn(new Added(projects, fresh.size(), addedBytes, skipped));
+                .thenReturn(added);
     }
 
     private void afterCommit(Added added) {

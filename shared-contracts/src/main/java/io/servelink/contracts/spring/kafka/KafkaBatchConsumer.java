@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -178,12 +179,19 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
         return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : batch.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(batch.records(partition).getLast().offset() + 1));
+    /** Where a batch starts and ends in each of its partitions. */
+    private record Offsets(int count, Map<TopicPartition, Long> first, Map<TopicPartition, OffsetAndMetadata> next) {
+
+        static Offsets of(ConsumerRecords<String, byte[]> batch) {
+            Map<TopicPartition, Long> first = new HashMap<>();
+            Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+            for (TopicPartition partition : batch.partitions()) {
+                List<ConsumerRecord<String, byte[]>> records = batch.records(partition);
+                first.put(partition, records.getFirst().offset());
+                next.put(partition, new OffsetAndMetadata(records.getLast().offset() + 1));
+            }
+            return new Offsets(batch.count(), first, next);
         }
-        return offsets;
     }
 
     /** One group member: its own KafkaConsumer, polled by its own thread. */
@@ -226,12 +234,8 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
                 metrics.bindTo(registry);
                 kafka.subscribe(topics, this);
                 Duration backoff = FIRST_BACKOFF;
-                while (running) {
-                    ConsumerRecords<String, byte[]> batch = kafka.poll(POLL_TIMEOUT);
-                    if (batch.isEmpty()) {
-                        continue;
-                    }
-                    backoff = process(kafka, batch) ? FIRST_BACKOFF : pause(backoff);
+                while (running && !Thread.currentThread().isInterrupted()) {
+                    backoff = process(kafka, kafka.poll(POLL_TIMEOUT), backoff);
                 }
             } catch (WakeupException e) {
                 if (running) {
@@ -244,28 +248,43 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
             }
         }
 
-        /** True when the batch's effect is stored; false when it must be read again after a pause. */
-        private boolean process(KafkaConsumer<String, byte[]> kafka, ConsumerRecords<String, byte[]> batch) {
-            List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(batch.count());
-            batch.forEach(list::add);
+        /**
+         * Stores the effect of a polled batch, or seeks back to read it again after a pause.
+         *
+         * @return the pause before the next failed batch
+         */
+        private Duration process(KafkaConsumer<String, byte[]> kafka, ConsumerRecords<String, byte[]> polled, Duration backoff) {
+            if (polled.isEmpty()) {
+                return backoff;
+            }
+            Offsets offsets = Offsets.of(polled);
+            List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(polled.count());
+            polled.forEach(list::add);
+            Map<String, String> parent = tracing.parentOf(list);
+            // Handed over, not kept (no variable of this thread refers to them any more): once the handler has read them,
+            // the garbage collector may take the records and their bytes while the handler's transaction runs.
+            AtomicReference<List<ConsumerRecord<String, byte[]>>> handover = new AtomicReference<>(list);
+            list = null;
+            polled = null;
             try {
-                tracing.inConsumerSpan("kafka consume " + name, list, () -> handler.handle(list).block(handlerTimeout));
-                records.increment(list.size());
+                tracing.inConsumerSpan("kafka consume " + name, parent, offsets.count(),
+                        () -> handler.handle(handover.getAndSet(null)).block(handlerTimeout));
+                records.increment(offsets.count());
             } catch (WakeupException e) {
                 throw e;
             } catch (PositionMovedException e) {
                 positionMoves.increment();
                 log.info("Consumer {} reads again from the stored positions: {}", clientName, e.getMessage());
-                rewind(kafka, batch);
-                return true;
+                rewind(kafka, offsets);
+                return pause(backoff);
             } catch (RuntimeException e) {
                 failures.increment();
-                log.warn("Consumer {} failed a batch of {} records; it will be retried", clientName, list.size(), e);
-                rewind(kafka, batch);
-                return false;
+                log.warn("Consumer {} failed a batch of {} records; it will be retried", clientName, offsets.count(), e);
+                rewind(kafka, offsets);
+                return pause(backoff);
             }
-            commit(kafka, nextOffsets(batch));
-            return true;
+            commit(kafka, offsets.next());
+            return FIRST_BACKOFF;
         }
 
         /**
@@ -285,13 +304,12 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
         }
 
         /** Reads the batch's partitions (those still assigned) again: from the stored positions, or the batch's start. */
-        private void rewind(KafkaConsumer<String, byte[]> kafka, ConsumerRecords<String, byte[]> batch) {
+        private void rewind(KafkaConsumer<String, byte[]> kafka, Offsets offsets) {
             Set<TopicPartition> assigned = kafka.assignment();
-            List<TopicPartition> partitions = batch.partitions().stream().filter(assigned::contains).toList();
+            List<TopicPartition> partitions = offsets.first().keySet().stream().filter(assigned::contains).toList();
             Map<TopicPartition, Long> stored = storedPositions(partitions);
             for (TopicPartition partition : partitions) {
-                long offset = stored.getOrDefault(partition, batch.records(partition).getFirst().offset());
-                kafka.seek(partition, offset);
+                kafka.seek(partition, stored.getOrDefault(partition, offsets.first().get(partition)));
             }
         }
 
