@@ -19,7 +19,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads every {@code TrafficRecorded} of a test's traffic topic with a plain consumer and adds them up per project. */
+/**
+ * Reads every {@code TrafficRecorded} of a test's traffic topic with a plain consumer and adds them up per project.
+ * It reads committed records only, as usage-service does: the gateway publishes them in Kafka transactions.
+ */
 final class TrafficTopic implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -31,6 +34,7 @@ final class TrafficTopic implements AutoCloseable {
     TrafficTopic(GatewayIT.TestKafka kafka) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
         String topic = kafka.topics().traffic();

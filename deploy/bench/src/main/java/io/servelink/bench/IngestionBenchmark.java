@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class IngestionBenchmark {
 
     private static final int PROJECTS = 1_000;
+    private static final int EVENTS_PER_TRANSACTION = 5_000;
     private final Path root;
     private final Path logs;
     private final PostgresServer postgres;
@@ -90,6 +91,10 @@ final class IngestionBenchmark {
         }
     }
 
+    /**
+     * Produces as the gateway does: in Kafka transactions (the gateway commits one per batch of buffered events; here
+     * {@link #EVENTS_PER_TRANSACTION}), so usage-service reads committed records past transaction markers.
+     */
     private long[] produce(String topic, int events) throws Exception {
         EventCodec codec = new EventCodec();
         long[] expected = new long[PROJECTS];
@@ -97,13 +102,15 @@ final class IngestionBenchmark {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-traffic-" + UUID.randomUUID());
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.ACKS_CONFIG, "1");
         long start = System.nanoTime();
         Instant month = Instant.parse("2026-11-01T00:00:00Z");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+            producer.initTransactions();
+            producer.beginTransaction();
             for (int i = 0; i < events; i++) {
                 int project = i % PROJECTS;
                 Instant windowStart = month.plusSeconds((i / PROJECTS) * 5L % (29L * 86_400));
@@ -112,8 +119,12 @@ final class IngestionBenchmark {
                 expected[project] += request + response;
                 TrafficRecorded payload = new TrafficRecorded("bench-" + project, windowStart, windowStart.plusSeconds(5), request, response, 1);
                 producer.send(new ProducerRecord<>(topic, payload.projectId(), codec.encode(EventEnvelope.of(payload, windowStart))));
+                if ((i + 1) % EVENTS_PER_TRANSACTION == 0) {
+                    producer.commitTransaction();
+                    producer.beginTransaction();
+                }
             }
-            producer.flush();
+            producer.commitTransaction();
         }
         Benchmarks.say(String.format("ingestion: produced %,d events in %.1f s", events, (System.nanoTime() - start) / 1e9));
         return expected;

@@ -6,6 +6,7 @@ import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.spring.KafkaSettings;
 import java.time.Clock;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -29,7 +30,11 @@ class MeteringConfiguration {
         if (settings.bootstrapServers() != null && !settings.bootstrapServers().isBlank()) {
             config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         }
-        return new TrafficSender(buffer, new KafkaProducer<>(config), topics.traffic(), settings, meters);
+        // One id per gateway process: a replica never fences another. A transaction this process leaves open by
+        // crashing holds back read-committed consumers of its partitions until the broker aborts it after the timeout.
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "servelink-gateway-traffic-" + UUID.randomUUID());
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) kafka.requestTimeout().multipliedBy(3).toMillis());
+        return new TrafficSender(buffer, () -> new KafkaProducer<>(config), topics.traffic(), settings, meters);
     }
 
     @Bean

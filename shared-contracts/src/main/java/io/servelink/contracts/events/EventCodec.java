@@ -1,15 +1,26 @@
 package io.servelink.contracts.events;
 
+import io.servelink.contracts.events.traffic.TrafficRecorded;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * JSON codec for event envelopes. Field names are camelCase, instants ISO-8601 UTC. Unknown fields are
  * ignored so that adding a field to a payload is a compatible change for older consumers.
+ *
+ * <p>Decoding reads the envelope as a token stream and checks its {@code type} before the payload is bound.
+ * {@code TrafficRecorded}, the high-volume payload (a gateway sends one per project and window, usage-service reads
+ * hundreds of thousands per second), has hand-written readers: {@link CanonicalTrafficReader} for documents exactly
+ * as {@link #encode} writes them, {@link TrafficRecordedReader} on the token stream for any other; other payloads
+ * are bound by Jackson. All accept and refuse the same documents.
  */
 public final class EventCodec {
 
@@ -17,7 +28,18 @@ public final class EventCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private final Map<Class<?>, JavaType> envelopeTypes = new ConcurrentHashMap<>();
+    /** Payloads are bound from the middle of the envelope's token stream: what follows them is not "trailing". */
+    private static final ObjectReader PAYLOAD_BINDER = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Payload type names ({@code Class.getSimpleName()} is not cached by the JDK and showed in profiles). */
+    private static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return type.getSimpleName();
+        }
+    };
+
+    private static final Map<Class<?>, PayloadReader<?>> READERS = Map.of(TrafficRecorded.class, TrafficRecordedReader::read);
 
     public byte[] encode(EventEnvelope<?> envelope) {
         return MAPPER.writeValueAsBytes(envelope);
@@ -32,17 +54,110 @@ public final class EventCodec {
         if (bytes == null) {
             throw new MalformedEventException("empty record value");
         }
-        JavaType type = envelopeTypes.computeIfAbsent(payloadType,
-                t -> MAPPER.getTypeFactory().constructParametricType(EventEnvelope.class, t));
         try {
-            EventEnvelope<T> envelope = MAPPER.readValue(bytes, type);
-            if (!payloadType.getSimpleName().equals(envelope.type())) {
-                throw new MalformedEventException("expected type " + payloadType.getSimpleName() + " but was " + envelope.type());
-            }
-            return envelope;
+            EventEnvelope<T> canonical = readCanonical(bytes, payloadType);
+            return canonical != null ? canonical : readEnvelope(bytes, payloadType);
         } catch (JacksonException e) {
             throw new MalformedEventException(e.getOriginalMessage());
+        } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
+            // a missing field or a value out of range (record constructors, UUID and instant parsing)
+            throw new MalformedEventException(String.valueOf(e.getMessage()));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Event> EventEnvelope<T> readCanonical(byte[] bytes, Class<T> payloadType) {
+        return payloadType == TrafficRecorded.class ? (EventEnvelope<T>) CanonicalTrafficReader.read(bytes) : null;
+    }
+
+    private static <T extends Event> EventEnvelope<T> readEnvelope(byte[] bytes, Class<T> payloadType) {
+        try (JsonParser parser = MAPPER.createParser(bytes)) {
+            return readEnvelope(parser, payloadType);
+        }
+    }
+
+    private static <T extends Event> EventEnvelope<T> readEnvelope(JsonParser parser, Class<T> payloadType) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new MalformedEventException("an event envelope is a JSON object");
+        }
+        String expectedType = TYPE_NAMES.get(payloadType);
+        UUID eventId = null;
+        String type = null;
+        Instant occurredAt = null;
+        int version = 0;
+        T payload = null;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            switch (field) {
+                case "eventId" -> eventId = uuid(parser, field);
+                case "type" -> {
+                    requireType(expectedType, string(parser, field));
+                    type = expectedType;
+                }
+                case "occurredAt" -> occurredAt = instant(parser, field);
+                case "version" -> version = parser.getIntValue();
+                case "payload" -> payload = readPayload(parser, payloadType);
+                default -> parser.skipChildren();
+            }
+        }
+        if (parser.nextToken() != null) {
+            throw new MalformedEventException("trailing content after the envelope");
+        }
+        requireType(expectedType, type);
+        return new EventEnvelope<>(eventId, type, occurredAt, version, payload);
+    }
+
+    private static void requireType(String expected, String actual) {
+        if (!expected.equals(actual)) {
+            throw new MalformedEventException("expected type " + expected + " but was " + actual);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T readPayload(JsonParser parser, Class<T> payloadType) {
+        PayloadReader<?> reader = READERS.get(payloadType);
+        if (reader != null) {
+            return (T) reader.read(parser);
+        }
+        return PAYLOAD_BINDER.forType(payloadType).readValue(parser);
+    }
+
+    /** The current token as a string; anything but a JSON string (null included) is malformed. */
+    static String string(JsonParser parser, String field) {
+        requireString(parser, field);
+        return parser.getString();
+    }
+
+    /** The current token as an instant, read from the parser's buffer. */
+    static Instant instant(JsonParser parser, String field) {
+        requireString(parser, field);
+        return IsoInstants.parse(parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
+    }
+
+    private static UUID uuid(JsonParser parser, String field) {
+        requireString(parser, field);
+        return Uuids.parse(parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
+    }
+
+    private static void requireString(JsonParser parser, String field) {
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+            throw new MalformedEventException(field + " must be a string");
+        }
+    }
+
+    /** The current token as a long; anything but a JSON integer (null included) is malformed. */
+    static long integer(JsonParser parser, String field) {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw new MalformedEventException(field + " must be an integer");
+        }
+        return parser.getLongValue();
+    }
+
+    /** Reads a payload object; the parser is on its START_OBJECT (or VALUE_NULL) and is left on its END_OBJECT. */
+    @FunctionalInterface
+    interface PayloadReader<T> {
+        T read(JsonParser parser);
     }
 
     /** Thrown for a record a consumer cannot read; consumers count it and skip the record. */

@@ -6,15 +6,18 @@ import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.traffic.TrafficRecorded;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -22,18 +25,25 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * Adds consumed traffic events to monthly and daily usage exactly once. In one transaction per batch it records
- * the event ids in {@code processed_traffic_events} (ids already there are skipped: redelivery after a crash or
- * a rebalance, or a gateway resend) and adds the bytes of the events that were new. Offsets are committed to
- * Kafka only after that transaction commits.
+ * Adds consumed traffic events to monthly and daily usage exactly once. One transaction per batch adds the batch's
+ * bytes and stores, in {@code traffic_positions}, the offset after each partition's last record; the consumer reads
+ * on from those stored positions. A record read again — after a crash between the database commit and the offset
+ * commit, a rebalance, a rewound consumer group — lies before its partition's stored position and is never added
+ * twice; a member that lost its partition without noticing cannot add a batch the new owner added, because a
+ * position only moves on from where the batch starts. Nothing is stored per event.
+ *
+ * <p>Copies of one event at two offsets cannot reach it: the gateway publishes in Kafka transactions, aborts a
+ * transaction whose outcome is unclear before sending its events again, and this consumer reads committed records
+ * only (see docs/architecture.md).
  */
-final class TrafficIngestion implements KafkaBatchConsumer.BatchHandler {
+final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandler {
 
     private static final Logger log = LoggerFactory.getLogger(TrafficIngestion.class);
 
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
     private final EventCodec codec;
+    private final LegacyEventIds legacyIds;
     private final Counter ingested;
     private final Counter duplicates;
     private final Counter malformed;
@@ -54,83 +64,133 @@ final class TrafficIngestion implements KafkaBatchConsumer.BatchHandler {
         this.db = db;
         this.transactions = transactions;
         this.codec = codec;
+        this.legacyIds = new LegacyEventIds(db);
         this.ingested = Counter.builder("servelink.usage.traffic.events").tag("outcome", "counted").register(registry);
         this.duplicates = Counter.builder("servelink.usage.traffic.events").tag("outcome", "duplicate").register(registry);
         this.malformed = Counter.builder("servelink.usage.traffic.events").tag("outcome", "malformed").register(registry);
         this.bytes = Counter.builder("servelink.usage.traffic.bytes").description("Bytes added to usage").register(registry);
     }
 
+    /** One decoded record: where it was read and what it says. */
+    record Consumed(TopicPartition partition, long offset, UUID eventId, TrafficRecorded traffic) {
+    }
+
+    /** What a committed batch added. */
+    private record Added(Set<String> projects, long events, long bytes, long alreadyCounted) {
+    }
+
+    /** A batch as read: its events and, per partition, the first offset and the offset after the last record. */
+    private record Read(List<Consumed> events, Map<TopicPartition, long[]> offsets) {
+    }
+
     @Override
     public Mono<Void> handle(List<ConsumerRecord<String, byte[]>> records) {
-        Map<UUID, TrafficRecorded> events = decode(records);
-        if (events.isEmpty()) {
-            return Mono.empty();
-        }
-        return recordNewIds(events)
-                .flatMap(newIds -> store(events, newIds).thenReturn(projectsOf(events, newIds)))
+        Read read = read(records);
+        return advancePositions(read.offsets())
+                .flatMap(trackedFrom -> legacyIds.alreadyCounted(read.events(), read.offsets(), trackedFrom))
+                .flatMap(counted -> store(read.events(), counted))
                 .as(transactions::transactional)
-                .doOnNext(this::signal)
+                .doOnNext(this::afterCommit)
                 .then();
     }
 
-    private static Set<String> projectsOf(Map<UUID, TrafficRecorded> events, Set<UUID> newIds) {
-        return events.entrySet().stream().filter(e -> newIds.contains(e.getKey()))
-                .map(e -> e.getValue().projectId()).collect(Collectors.toSet());
+    @Override
+    public Mono<Map<TopicPartition, Long>> positions(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> wanted = new HashSet<>(partitions);
+        return db.sql("SELECT topic, partition, next_offset FROM traffic_positions WHERE topic = ANY(CAST(:topics AS text[]))")
+                .bind("topics", wanted.stream().map(TopicPartition::topic).distinct().toArray(String[]::new))
+                .map((row, meta) -> Map.entry(new TopicPartition(row.get("topic", String.class), row.get("partition", Integer.class)),
+                        row.get("next_offset", Long.class)))
+                .all()
+                .filter(entry -> wanted.contains(entry.getKey()))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
-    private void signal(Set<String> projects) {
-        if (projects.isEmpty()) {
-            return;
-        }
-        try {
-            afterCommit.accept(projects);
-        } catch (RuntimeException e) {
-            log.warn("Could not signal changed usage of {} projects; the daily limit check covers them", projects.size(), e);
-        }
-    }
-
-    private Map<UUID, TrafficRecorded> decode(List<ConsumerRecord<String, byte[]>> records) {
-        Map<UUID, TrafficRecorded> events = new LinkedHashMap<>();
+    /** Decodes the records (skipping malformed ones) and notes each partition's offsets, in one pass. */
+    private Read read(List<ConsumerRecord<String, byte[]>> records) {
+        List<Consumed> events = new ArrayList<>(records.size());
+        Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
+        TopicPartition partition = null;
+        long[] range = null;
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (partition == null || record.partition() != partition.partition() || !record.topic().equals(partition.topic())) {
+                partition = new TopicPartition(record.topic(), record.partition());
+                range = offsets.computeIfAbsent(partition, p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+            }
+            range[0] = Math.min(range[0], record.offset());
+            range[1] = Math.max(range[1], record.offset() + 1);
             try {
                 EventEnvelope<TrafficRecorded> envelope = codec.decode(record.value(), TrafficRecorded.class);
-                if (events.putIfAbsent(envelope.eventId(), envelope.payload()) != null) {
-                    duplicates.increment();
-                }
+                events.add(new Consumed(partition, record.offset(), envelope.eventId(), envelope.payload()));
             } catch (EventCodec.MalformedEventException e) {
                 malformed.increment();
                 log.warn("Skipping malformed traffic record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             }
         }
-        return events;
+        return new Read(events, offsets);
     }
 
-    private Mono<Set<UUID>> recordNewIds(Map<UUID, TrafficRecorded> events) {
-        String[] ids = events.keySet().stream().map(UUID::toString).toArray(String[]::new);
-        String[] windowStarts = events.values().stream().map(e -> e.windowStart().toString()).toArray(String[]::new);
-        return db.sql("INSERT INTO processed_traffic_events (event_id, window_start) "
-                        + "SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:starts AS timestamptz[])) "
-                        + "ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
-                .bind("ids", ids)
-                .bind("starts", windowStarts)
-                .map((row, meta) -> row.get("event_id", UUID.class))
+    /**
+     * Moves each partition's stored position to the offset after the batch's last record of it (malformed records
+     * included: they are consumed too), but only where the stored position is not beyond the batch's first record.
+     * It is the transaction's first statement: the rows' locks order two members that both think they own a partition.
+     *
+     * @return for each partition, the first offset counted by position (see {@link LegacyEventIds})
+     * @throws KafkaBatchConsumer.PositionMovedException when a partition's position had moved past the batch's start
+     */
+    private Mono<Map<TopicPartition, Long>> advancePositions(Map<TopicPartition, long[]> ranges) {
+        Collection<TopicPartition> partitions = ranges.keySet();
+        // EXCLUDED.tracked_from carries the batch's first offset of the partition (tracked_from itself is never updated)
+        return db.sql("INSERT INTO traffic_positions AS stored (topic, partition, next_offset, tracked_from, updated_at) "
+                        + "SELECT t, p, n, f, now() FROM unnest(CAST(:topics AS text[]), CAST(:partitions AS int[]), "
+                        + "CAST(:firsts AS bigint[]), CAST(:nexts AS bigint[])) AS b(t, p, f, n) "
+                        + "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = EXCLUDED.updated_at "
+                        + "WHERE stored.next_offset <= EXCLUDED.tracked_from "
+                        + "RETURNING stored.topic, stored.partition, stored.tracked_from")
+                .bind("topics", partitions.stream().map(TopicPartition::topic).toArray(String[]::new))
+                .bind("partitions", partitions.stream().map(TopicPartition::partition).toArray(Integer[]::new))
+                .bind("firsts", ranges.values().stream().map(range -> range[0]).toArray(Long[]::new))
+                .bind("nexts", ranges.values().stream().map(range -> range[1]).toArray(Long[]::new))
+                .map((row, meta) -> Map.entry(new TopicPartition(row.get("topic", String.class), row.get("partition", Integer.class)),
+                        row.get("tracked_from", Long.class)))
                 .all()
-                .collect(Collectors.toSet());
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .flatMap(advanced -> advanced.size() == partitions.size() ? Mono.just(advanced)
+                        : Mono.error(new KafkaBatchConsumer.PositionMovedException("traffic partitions "
+                        + partitions.stream().filter(p -> !advanced.containsKey(p)).toList() + " were stored past this batch")));
     }
 
-    private Mono<Void> store(Map<UUID, TrafficRecorded> events, Set<UUID> newIds) {
-        List<TrafficRecorded> fresh = events.entrySet().stream().filter(e -> newIds.contains(e.getKey()))
-                .map(Map.Entry::getValue).toList();
-        duplicates.increment(events.size() - fresh.size());
+    private Mono<Added> store(List<Consumed> events, Set<UUID> alreadyCounted) {
+        List<TrafficRecorded> fresh = new ArrayList<>(events.size());
+        long addedBytes = 0;
+        for (Consumed event : events) {
+            if (alreadyCounted.isEmpty() || !alreadyCounted.contains(event.eventId())) {
+                fresh.add(event.traffic());
+                addedBytes += event.traffic().totalBytes();
+            }
+        }
+        Added added = new Added(new HashSet<>(), fresh.size(), addedBytes, events.size() - fresh.size());
         if (fresh.isEmpty()) {
-            return Mono.empty();
+            return Mono.just(added);
         }
         TrafficBatch batch = TrafficBatch.of(fresh);
+        batch.monthly().keySet().forEach(key -> added.projects().add(key.projectId()));
         return addMonthly(batch.monthly()).then(addDaily(batch.daily())).then(touchActivity(batch.lastTraffic()))
-                .doOnSuccess(ignored -> {
-                    ingested.increment(fresh.size());
-                    bytes.increment(fresh.stream().mapToLong(TrafficRecorded::totalBytes).sum());
-                });
+                .thenReturn(added);
+    }
+
+    private void afterCommit(Added added) {
+        ingested.increment(added.events());
+        bytes.increment(added.bytes());
+        duplicates.increment(added.alreadyCounted());
+        if (added.projects().isEmpty()) {
+            return;
+        }
+        try {
+            afterCommit.accept(added.projects());
+        } catch (RuntimeException e) {
+            log.warn("Could not signal changed usage of {} projects; the daily limit check covers them", added.projects().size(), e);
+        }
     }
 
     private Mono<Void> addMonthly(Map<TrafficBatch.ProjectMonth, TrafficTotals> monthly) {
@@ -170,7 +230,7 @@ final class TrafficIngestion implements KafkaBatchConsumer.BatchHandler {
                 .then();
     }
 
-    private Mono<Void> touchActivity(Map<String, java.time.Instant> lastTraffic) {
+    private Mono<Void> touchActivity(Map<String, Instant> lastTraffic) {
         if (lastTraffic.isEmpty()) {
             return Mono.empty();
         }

@@ -1,6 +1,7 @@
 package io.servelink.usage.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +27,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +64,7 @@ class TrafficIngestionIT {
     TransactionalOperator transactions;
 
     TestKafka kafka;
+    final EventCodec codec = new EventCodec();
 
     @BeforeAll
     void connect() {
@@ -84,21 +92,48 @@ class TrafficIngestionIT {
     }
 
     @Test
-    void countsNothingTwiceWhenEventsAreRedelivered() throws SQLException {
+    void countsAnEventOnceWhenItsFirstSendWasAbortedAndItIsSentAgain() throws SQLException {
+        // The gateway sends in Kafka transactions: a send whose outcome is unclear is aborted, then sent again.
         List<EventEnvelope<TrafficRecorded>> events = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            events.add(EventEnvelope.of(traffic("p-redeliver", NOV_24.plusSeconds(i * 5L), i, 1_000, 1), Instant.now()));
+            events.add(EventEnvelope.of(traffic("p-resend", NOV_24.plusSeconds(i * 5L), i, 1_000, 1), Instant.now()));
         }
-        events.forEach(this::send);
         long expected = events.stream().mapToLong(e -> e.payload().totalBytes()).sum();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(monthlyTraffic("p-redeliver", 2026, 11)).isEqualTo(expected));
+        try (KafkaProducer<String, byte[]> gateway = transactionalProducer()) {
+            gateway.initTransactions();
+            gateway.beginTransaction();
+            events.forEach(e -> gateway.send(record(e)));
+            gateway.flush();
+            gateway.abortTransaction();
 
-        events.forEach(this::send);
-        EventEnvelope<TrafficRecorded> marker = EventEnvelope.of(traffic("p-redeliver", NOV_24, 0, 1, 0), Instant.now());
+            gateway.beginTransaction();
+            events.forEach(e -> gateway.send(record(e)));
+            gateway.commitTransaction();
+        }
+        EventEnvelope<TrafficRecorded> marker = EventEnvelope.of(traffic("p-resend", NOV_24, 0, 1, 0), Instant.now());
         send(marker);
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(monthlyTraffic("p-redeliver", 2026, 11)).isEqualTo(expected + 1));
-        assertThat(scalar("SELECT count(*) FROM processed_traffic_events")).isGreaterThanOrEqualTo(51);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(monthlyTraffic("p-resend", 2026, 11)).isEqualTo(expected + 1));
+        assertThat(scalar("SELECT requests FROM project_usage WHERE project_id = 'p-resend'")).isEqualTo(50);
+    }
+
+    @Test
+    void refusesABatchOfAPartitionWhoseStoredPositionMovedPastItsStart() throws SQLException {
+        // A member that lost its partition without noticing (a long pause) still holds a batch the new owner applied.
+        TrafficIngestion ingestion = new TrafficIngestion(db, transactions, new EventCodec(), new SimpleMeterRegistry());
+        ingestion.handle(records("zombie-topic", 0, 10, "p-zombie")).block();
+        assertThat(monthlyTraffic("p-zombie", 2026, 11)).isEqualTo(10 * 11);
+
+        assertThatThrownBy(() -> ingestion.handle(records("zombie-topic", 0, 10, "p-zombie")).block())
+                .as("the same batch delivered again").isInstanceOf(KafkaBatchConsumer.PositionMovedException.class);
+        assertThatThrownBy(() -> ingestion.handle(records("zombie-topic", 5, 15, "p-zombie")).block())
+                .isInstanceOf(KafkaBatchConsumer.PositionMovedException.class);
+        assertThat(monthlyTraffic("p-zombie", 2026, 11)).as("the refused batch added nothing").isEqualTo(10 * 11);
+        assertThat(ingestion.positions(List.of(new TopicPartition("zombie-topic", 0))).block())
+                .containsEntry(new TopicPartition("zombie-topic", 0), 10L);
+
+        ingestion.handle(records("zombie-topic", 10, 15, "p-zombie")).block();
+        assertThat(monthlyTraffic("p-zombie", 2026, 11)).isEqualTo(15 * 11);
     }
 
     @Test
@@ -155,6 +190,39 @@ class TrafficIngestionIT {
     }
 
     @Test
+    void doesNotAddAgainWhatTheIdBasedVersionCountedBeforeTheUpgrade() throws Exception {
+        trafficConsumer.stop();
+        // The id-based version stopped where this version's positions are; its offset commit of the last batch was lost.
+        try (Connection connection = infrastructure.openConnection()) {
+            ResultSet rs = connection.createStatement().executeQuery("SELECT partition, next_offset FROM traffic_positions WHERE topic = '"
+                    + infrastructure.topics().traffic() + "'");
+            Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
+            while (rs.next()) {
+                offsets.put(new TopicPartition(infrastructure.topics().traffic(), rs.getInt(1)), new OffsetAndMetadata(rs.getLong(2)));
+            }
+            setGroupOffsets("usage-service.traffic", offsets);
+            connection.createStatement().execute("DELETE FROM traffic_positions");
+        }
+        List<EventEnvelope<TrafficRecorded>> events = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            events.add(EventEnvelope.of(traffic("p-upgrade", NOV_24.plusSeconds(i), 0, 100 + i, 1), Instant.now()));
+        }
+        events.forEach(this::send);
+        try (Connection connection = infrastructure.openConnection()) {
+            for (EventEnvelope<TrafficRecorded> counted : events.subList(0, 6)) {
+                connection.createStatement().execute("INSERT INTO processed_traffic_events (event_id, window_start) VALUES ('"
+                        + counted.eventId() + "', '" + counted.payload().windowStart() + "')");
+            }
+        }
+        long notYetCounted = events.subList(6, 10).stream().mapToLong(e -> e.payload().totalBytes()).sum();
+
+        trafficConsumer.start();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monthlyTraffic("p-upgrade", 2026, 11)).isEqualTo(notYetCounted));
+        assertThat(scalar("SELECT requests FROM project_usage WHERE project_id = 'p-upgrade'")).isEqualTo(4);
+    }
+
+    @Test
     void skipsAMalformedRecordAndCarriesOn() throws SQLException {
         kafka.send(infrastructure.topics().traffic(), "p-malformed", "{not json".getBytes());
         send(traffic("p-malformed", NOV_24, 1, 2, 1));
@@ -190,15 +258,41 @@ class TrafficIngestionIT {
     }
 
     private void rewindGroup(String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> zero = new java.util.HashMap<>();
+        for (int partition = 0; partition < kafkaSettings.partitions(); partition++) {
+            zero.put(new TopicPartition(infrastructure.topics().traffic(), partition), new OffsetAndMetadata(0));
+        }
+        setGroupOffsets(group, zero);
+    }
+
+    private void setGroupOffsets(String group, Map<TopicPartition, OffsetAndMetadata> offsets) {
         String groupId = infrastructure.topicNamespace() + "." + group;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafka().bootstrapServers()))) {
-            var partitions = admin.describeTopics(List.of(infrastructure.topics().traffic())).allTopicNames().get()
-                    .get(infrastructure.topics().traffic()).partitions();
-            Map<TopicPartition, OffsetAndMetadata> zero = new java.util.HashMap<>();
-            partitions.forEach(p -> zero.put(new TopicPartition(infrastructure.topics().traffic(), p.partition()), new OffsetAndMetadata(0)));
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> admin.alterConsumerGroupOffsets(groupId, zero).all().get() == null);
+                    .until(() -> admin.alterConsumerGroupOffsets(groupId, offsets).all().get() == null);
         }
+    }
+
+    private KafkaProducer<String, byte[]> transactionalProducer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafka().bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-gateway-" + UUID.randomUUID(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    private ProducerRecord<String, byte[]> record(EventEnvelope<TrafficRecorded> envelope) {
+        return new ProducerRecord<>(infrastructure.topics().traffic(), envelope.payload().projectId(), codec.encode(envelope));
+    }
+
+    /** Records at offsets [from, to) of partition 0 of {@code topic}: one event of 11 bytes each. */
+    private List<ConsumerRecord<String, byte[]>> records(String topic, long from, long to, String project) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        for (long offset = from; offset < to; offset++) {
+            EventEnvelope<TrafficRecorded> envelope = EventEnvelope.of(traffic(project, NOV_24.plusSeconds(offset), 1, 10, 1), Instant.now());
+            records.add(new ConsumerRecord<>(topic, 0, offset, project, codec.encode(envelope)));
+        }
+        return records;
     }
 
     private long monthlyTraffic(String project, int year, int month) throws SQLException {

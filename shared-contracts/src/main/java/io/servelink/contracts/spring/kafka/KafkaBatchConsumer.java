@@ -10,6 +10,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,10 +29,16 @@ import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 
 /**
- * A consumer-group member on its own thread that hands each polled batch to a handler and commits the
+ * Consumer-group members, each on its own thread, that hand each polled batch to a handler and commit the
  * batch's offsets only after the handler's effect is stored. A failed batch is sought back and retried with
- * a growing pause, never skipped: handlers must be idempotent (they record event ids in the same database
- * transaction as the effect), which makes redelivery after a crash or rebalance harmless.
+ * a growing pause, never skipped: handlers must be idempotent, which makes redelivery after a crash or rebalance
+ * harmless. They are in one of two ways:
+ * <ul>
+ *   <li>a {@link BatchHandler} records the event ids in the same database transaction as the effect;</li>
+ *   <li>a {@link PositionedBatchHandler} stores each partition's next offset in the transaction of the effect
+ *       instead (no row per event), and the consumer reads from those stored positions whatever the group's
+ *       committed offsets say.</li>
+ * </ul>
  */
 public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationContextAware {
 
@@ -39,35 +48,90 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
         Mono<Void> handle(List<ConsumerRecord<String, byte[]>> records);
     }
 
+    /**
+     * A handler whose transaction stores, with the effect of a batch, the offset after each partition's last record
+     * in it, and refuses (rolls back, throws {@link PositionMovedException}) a batch of a partition whose stored
+     * position is beyond the batch's first record: a member that lost the partition without noticing cannot apply
+     * what the new owner applies.
+     */
+    public interface PositionedBatchHandler extends BatchHandler {
+
+        /** The stored next offsets of {@code partitions}; a partition never stored is absent. */
+        Mono<Map<TopicPartition, Long>> positions(Collection<TopicPartition> partitions);
+    }
+
+    /** Thrown by a {@link PositionedBatchHandler} when a partition's stored position moved past the batch. */
+    public static final class PositionMovedException extends RuntimeException {
+        public PositionMovedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * How a consumer reads.
+     *
+     * @param maxPollRecords most records per batch
+     * @param members        consumer-group members in this process, each on its own thread (partitions are
+     *                       shared among them; more members than partitions leaves some idle)
+     * @param properties     further Kafka consumer properties (fetch sizes, ...)
+     */
+    public record Tuning(int maxPollRecords, int members, Map<String, Object> properties) {
+
+        public Tuning {
+            if (maxPollRecords < 1 || members < 1) {
+                throw new IllegalArgumentException("maxPollRecords and members must be positive");
+            }
+            properties = Map.copyOf(properties);
+        }
+
+        public static Tuning of(int maxPollRecords) {
+            return new Tuning(maxPollRecords, 1, Map.of());
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(KafkaBatchConsumer.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final String name;
     private final Map<String, Object> config;
     private final List<String> topics;
     private final BatchHandler handler;
+    private final PositionedBatchHandler positioned;
+    private final int memberCount;
     private final MeterRegistry registry;
     private final Duration handlerTimeout;
     private final Counter records;
     private final Counter failures;
+    private final Counter positionMoves;
+    private final List<Member> members = new CopyOnWriteArrayList<>();
     private volatile TraceHeaders tracing = TraceHeaders.none();
     private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
 
     public KafkaBatchConsumer(String name, KafkaSettings settings, String groupId, List<String> topics, int maxPollRecords,
                               BatchHandler handler, MeterRegistry registry) {
+        this(name, settings, groupId, topics, Tuning.of(maxPollRecords), handler, registry);
+    }
+
+    public KafkaBatchConsumer(String name, KafkaSettings settings, String groupId, List<String> topics, Tuning tuning,
+                              BatchHandler handler, MeterRegistry registry) {
         this.name = name;
         this.config = new HashMap<>(settings.consumerConfig(groupId, name));
-        this.config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        this.config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, tuning.maxPollRecords());
+        this.config.putAll(tuning.properties());
         this.topics = List.copyOf(topics);
         this.handler = handler;
+        this.positioned = handler instanceof PositionedBatchHandler p ? p : null;
+        this.memberCount = tuning.members();
         this.registry = registry;
         this.handlerTimeout = settings.requestTimeout().multipliedBy(6);
         this.records = Counter.builder("servelink.kafka.consumer.records").tag("consumer", name)
                 .description("Records whose effect was stored").register(registry);
         this.failures = Counter.builder("servelink.kafka.consumer.failures").tag("consumer", name)
                 .description("Batches that failed and were retried").register(registry);
+        this.positionMoves = Counter.builder("servelink.kafka.consumer.position.moves").tag("consumer", name)
+                .description("Batches refused because another member had stored a later position").register(registry);
     }
 
     /** Continues producers' traces when the application has a tracer (see {@link TraceHeaders}). */
@@ -79,24 +143,19 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
     @Override
     public void start() {
         running = true;
-        thread = Thread.ofPlatform().name("kafka-" + name).unstarted(this::run);
-        thread.start();
+        for (int i = 1; i <= memberCount; i++) {
+            Member member = new Member(memberCount == 1 ? name : name + "-" + i);
+            members.add(member);
+            member.start();
+        }
     }
 
     @Override
     public void stop() {
         running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(15));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        members.forEach(Member::wakeup);
+        members.forEach(Member::join);
+        members.clear();
     }
 
     @Override
@@ -110,79 +169,175 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
         return Integer.MAX_VALUE - 100;
     }
 
-    private void run() {
-        try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(config);
-             KafkaClientMetrics metrics = new KafkaClientMetrics(kafka)) {
-            consumer = kafka;
-            metrics.bindTo(registry);
-            kafka.subscribe(topics, new LoggingRebalanceListener());
-            Duration backoff = Duration.ofMillis(200);
-            while (running) {
-                ConsumerRecords<String, byte[]> batch = kafka.poll(Duration.ofMillis(500));
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                backoff = process(kafka, batch) ? Duration.ofMillis(200) : pause(backoff);
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("Consumer {} woken up while running", name, e);
-            }
-        } catch (RuntimeException e) {
-            log.error("Consumer {} stopped on an unexpected error", name, e);
-        } finally {
-            consumer = null;
-        }
-    }
-
-    private boolean process(KafkaConsumer<String, byte[]> kafka, ConsumerRecords<String, byte[]> batch) {
-        List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(batch.count());
-        batch.forEach(list::add);
-        try {
-            tracing.inConsumerSpan("kafka consume " + name, list, () -> handler.handle(list).block(handlerTimeout));
-            kafka.commitSync(nextOffsets(batch));
-            records.increment(list.size());
-            return true;
-        } catch (WakeupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            failures.increment();
-            log.warn("Consumer {} failed a batch of {} records; it will be retried", name, list.size(), e);
-            for (TopicPartition partition : batch.partitions()) {
-                kafka.seek(partition, batch.records(partition).getFirst().offset());
-            }
-            return false;
-        }
-    }
-
-    private Duration pause(Duration backoff) {
+    private static Duration pause(Duration backoff) {
         try {
             Thread.sleep(backoff);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
         }
         Duration next = backoff.multipliedBy(2);
         return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : batch.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(batch.records(partition).getLast().offset() + 1));
+    /** Where a batch starts and ends in each of its partitions. */
+    private record Offsets(int count, Map<TopicPartition, Long> first, Map<TopicPartition, OffsetAndMetadata> next) {
+
+        static Offsets of(ConsumerRecords<String, byte[]> batch) {
+            Map<TopicPartition, Long> first = new HashMap<>();
+            Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+            for (TopicPartition partition : batch.partitions()) {
+                List<ConsumerRecord<String, byte[]>> records = batch.records(partition);
+                first.put(partition, records.getFirst().offset());
+                next.put(partition, new OffsetAndMetadata(records.getLast().offset() + 1));
+            }
+            return new Offsets(batch.count(), first, next);
         }
-        return offsets;
     }
 
-    private final class LoggingRebalanceListener implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            log.info("Consumer {} revoked {}", name, partitions);
+    /** One group member: its own KafkaConsumer, polled by its own thread. */
+    private final class Member implements ConsumerRebalanceListener {
+
+        private final String clientName;
+        private volatile KafkaConsumer<String, byte[]> consumer;
+        private Thread thread;
+
+        Member(String clientName) {
+            this.clientName = clientName;
+        }
+
+        void start() {
+            thread = Thread.ofPlatform().name("kafka-" + clientName).unstarted(this::run);
+            thread.start();
+        }
+
+        void wakeup() {
+            KafkaConsumer<String, byte[]> current = consumer;
+            if (current != null) {
+                current.wakeup();
+            }
+        }
+
+        void join() {
+            try {
+                thread.join(Duration.ofSeconds(15));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void run() {
+            Map<String, Object> memberConfig = new HashMap<>(config);
+            memberConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, config.get(ConsumerConfig.CLIENT_ID_CONFIG) + clientName.substring(name.length()));
+            try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(memberConfig);
+                 KafkaClientMetrics metrics = new KafkaClientMetrics(kafka)) {
+                consumer = kafka;
+                metrics.bindTo(registry);
+                kafka.subscribe(topics, this);
+                Duration backoff = FIRST_BACKOFF;
+                while (running && !Thread.currentThread().isInterrupted()) {
+                    backoff = process(kafka, kafka.poll(POLL_TIMEOUT), backoff);
+                }
+            } catch (WakeupException e) {
+                if (running) {
+                    log.error("Consumer {} woken up while running", clientName, e);
+                }
+            } catch (RuntimeException e) {
+                log.error("Consumer {} stopped on an unexpected error", clientName, e);
+            } finally {
+                consumer = null;
+            }
+        }
+
+        /**
+         * Stores the effect of a polled batch, or seeks back to read it again after a pause.
+         *
+         * @return the pause before the next failed batch
+         */
+        private Duration process(KafkaConsumer<String, byte[]> kafka, ConsumerRecords<String, byte[]> polled, Duration backoff) {
+            if (polled.isEmpty()) {
+                return backoff;
+            }
+            Offsets offsets = Offsets.of(polled);
+            List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(polled.count());
+            polled.forEach(list::add);
+            Map<String, String> parent = tracing.parentOf(list);
+            // Handed over, not kept (no variable of this thread refers to them any more): once the handler has read them,
+            // the garbage collector may take the records and their bytes while the handler's transaction runs.
+            AtomicReference<List<ConsumerRecord<String, byte[]>>> handover = new AtomicReference<>(list);
+            list = null;
+            polled = null;
+            try {
+                tracing.inConsumerSpan("kafka consume " + name, parent, offsets.count(),
+                        () -> handler.handle(handover.getAndSet(null)).block(handlerTimeout));
+                records.increment(offsets.count());
+            } catch (WakeupException e) {
+                throw e;
+            } catch (PositionMovedException e) {
+                positionMoves.increment();
+                log.info("Consumer {} reads again from the stored positions: {}", clientName, e.getMessage());
+                rewind(kafka, offsets);
+                return pause(backoff);
+            } catch (RuntimeException e) {
+                failures.increment();
+                log.warn("Consumer {} failed a batch of {} records; it will be retried", clientName, offsets.count(), e);
+                rewind(kafka, offsets);
+                return pause(backoff);
+            }
+            commit(kafka, offsets.next());
+            return FIRST_BACKOFF;
+        }
+
+        /**
+         * With a positioned handler the stored positions are the truth and the group's offsets only show progress
+         * (lag metrics, tools): they are committed without waiting. Otherwise they are what the next member starts from.
+         */
+        private void commit(KafkaConsumer<String, byte[]> kafka, Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (positioned == null) {
+                kafka.commitSync(offsets);
+                return;
+            }
+            kafka.commitAsync(offsets, (committed, e) -> {
+                if (e != null) {
+                    log.debug("Consumer {} could not commit progress {}", clientName, committed, e);
+                }
+            });
+        }
+
+        /** Reads the batch's partitions (those still assigned) again: from the stored positions, or the batch's start. */
+        private void rewind(KafkaConsumer<String, byte[]> kafka, Offsets offsets) {
+            Set<TopicPartition> assigned = kafka.assignment();
+            List<TopicPartition> partitions = offsets.first().keySet().stream().filter(assigned::contains).toList();
+            Map<TopicPartition, Long> stored = storedPositions(partitions);
+            for (TopicPartition partition : partitions) {
+                kafka.seek(partition, stored.getOrDefault(partition, offsets.first().get(partition)));
+            }
+        }
+
+        /** The handler's stored positions; none when it stores none or they cannot be read now (the handler refuses then). */
+        private Map<TopicPartition, Long> storedPositions(Collection<TopicPartition> partitions) {
+            if (positioned == null || partitions.isEmpty()) {
+                return Map.of();
+            }
+            try {
+                Map<TopicPartition, Long> stored = positioned.positions(partitions).block(handlerTimeout);
+                return stored == null ? Map.of() : stored;
+            } catch (RuntimeException e) {
+                log.warn("Consumer {} could not read the stored positions of {}", clientName, partitions, e);
+                return Map.of();
+            }
         }
 
         @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            log.info("Consumer {} revoked {}", clientName, partitions);
+        }
+
+        /** Starts each newly assigned partition at its stored position (the group's committed offset otherwise). */
+        @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            log.info("Consumer {} assigned {}", name, partitions);
+            log.info("Consumer {} assigned {}", clientName, partitions);
+            KafkaConsumer<String, byte[]> kafka = consumer;
+            storedPositions(partitions).forEach(kafka::seek);
         }
     }
 }

@@ -61,16 +61,32 @@ public final class TraceHeaders {
      * of the first record in the batch that carries a trace context (a new trace otherwise).
      */
     public void inConsumerSpan(String name, List<ConsumerRecord<String, byte[]>> records, Runnable work) {
+        inConsumerSpan(name, parentOf(records), records.size(), work);
+    }
+
+    /** The trace context of the first record that carries one; empty when none does or nothing traces. */
+    public Map<String, String> parentOf(List<ConsumerRecord<String, byte[]>> records) {
+        if (tracer.get() == null || propagator.get() == null) {
+            return Map.of();
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.headers().lastHeader(TRACEPARENT) != null) {
+                return headers(record);
+            }
+        }
+        return Map.of();
+    }
+
+    /** Runs {@code work}, a batch of {@code count} records, in a consumer span, the child of {@code parent} (see {@link #parentOf}). */
+    public void inConsumerSpan(String name, Map<String, String> parent, int count, Runnable work) {
         Tracer t = tracer.get();
         Propagator p = propagator.get();
         if (t == null || p == null) {
             work.run();
             return;
         }
-        Map<String, String> parent = records.stream().map(TraceHeaders::headers).filter(h -> h.containsKey(TRACEPARENT))
-                .findFirst().orElse(Map.of());
         Span span = p.extract(parent, Map::get).name(name).kind(Span.Kind.CONSUMER)
-                .tag("messaging.system", "kafka").tag("messaging.batch.message_count", Integer.toString(records.size())).start();
+                .tag("messaging.system", "kafka").tag("messaging.batch.message_count", Integer.toString(count)).start();
         try (Tracer.SpanInScope ignored = t.withSpan(span)) {
             work.run();
         } catch (RuntimeException e) {
