@@ -7,13 +7,8 @@ import io.servelink.contracts.security.TeamRole;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,25 +101,10 @@ class AuditTrailIT {
     }
 
     private long count(String sql) throws SQLException {
-        return ((Number) query(sql).getFirst().values().iterator().next()).longValue();
+        return infrastructure.count(sql);
     }
 
     private List<Map<String, Object>> query(String sql, Object... args) throws SQLException {
-        try (Connection connection = infrastructure.openConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                statement.setObject(i + 1, args[i]);
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= result.getMetaData().getColumnCount(); c++) {
-                        row.put(result.getMetaData().getColumnLabel(c), result.getObject(c));
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        }
+        return infrastructure.query(sql, args);
     }
 }

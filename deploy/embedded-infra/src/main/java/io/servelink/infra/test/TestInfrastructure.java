@@ -46,6 +46,31 @@ public record TestInfrastructure(PostgresServer postgres, String database, Kafka
         return DriverManager.getConnection(jdbcUrl(), postgres.username(), postgres.password());
     }
 
+    /** Rows of a query on this test's database, each as column label → value, in order. */
+    public java.util.List<Map<String, Object>> query(String sql, Object... args) throws SQLException {
+        try (Connection connection = openConnection(); java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                statement.setObject(i + 1, args[i]);
+            }
+            java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            try (java.sql.ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int c = 1; c <= result.getMetaData().getColumnCount(); c++) {
+                        row.put(result.getMetaData().getColumnLabel(c), result.getObject(c));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** The single number a counting query answers. */
+    public long count(String sql, Object... args) throws SQLException {
+        return ((Number) query(sql, args).getFirst().values().iterator().next()).longValue();
+    }
+
     /** Spring properties that point a service at this database and namespace. */
     public Map<String, Object> springProperties() {
         Map<String, Object> properties = new LinkedHashMap<>();
