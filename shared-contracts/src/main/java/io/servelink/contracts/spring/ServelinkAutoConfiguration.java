@@ -3,6 +3,7 @@ package io.servelink.contracts.spring;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
@@ -114,7 +115,7 @@ public class ServelinkAutoConfiguration {
             if (settings.issuer() != null && !settings.issuer().isBlank()) {
                 decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(settings.issuer()));
             }
-            return decoder;
+            return new VerifiedTokenCache(decoder, Clock.systemUTC(), 10_000);
         }
 
         @Bean
