@@ -42,8 +42,10 @@ final class FixedRateLoad {
     FixedRateLoad(URI url, Map<String, String> headers) {
         this.url = url;
         StringBuilder text = new StringBuilder("GET ").append(url.getRawPath())
-                .append(url.getRawQuery() == null ? "" : "?" + url.getRawQuery()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(url.getHost()).append(':').append(url.getPort()).append("\r\n");
+                .append(url.getRawQuery() == null ? "" : "?" + url.getRawQuery()).append(" HTTP/1.1\r\n");
+        if (headers.keySet().stream().noneMatch("Host"::equalsIgnoreCase)) {
+            text.append("Host: ").append(url.getHost()).append(':').append(url.getPort()).append("\r\n");
+        }
         headers.forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
         this.request = text.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
