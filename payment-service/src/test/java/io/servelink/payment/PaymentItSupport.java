@@ -166,6 +166,17 @@ public abstract class PaymentItSupport {
                 .returnResult().getResponseBody();
     }
 
+    /** Quotes 900 EUR for {@code reference} and asks to pay it by card as {@link #TEAM}'s owner; the answer unchecked. */
+    protected WebTestClient.ResponseSpec initiateCard(String reference) {
+        quote(TEAM, reference, 900, "EUR", "Pro plan, 30 days");
+        return client().post().uri("/api/payments/{team}/initiate", TEAM)
+                .header("Authorization", "Bearer " + TestTokens.owner(TEAM))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("""
+                        {"purpose": "plan_upgrade", "reference": "%s", "payment_method": "credit_card"}""".formatted(reference))
+                .exchange();
+    }
+
     /** A pending Mobile Money payment of 900 EUR for {@link #TEAM}, known to the provider as {@code pay_<id>}. */
     protected String pendingPayment() {
         quote(TEAM, "plan:pro", 900, "EUR", "Pro plan, 30 days");

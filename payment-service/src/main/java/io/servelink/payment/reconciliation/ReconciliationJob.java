@@ -1,9 +1,8 @@
 package io.servelink.payment.reconciliation;
 
+import io.servelink.contracts.spring.jobs.FixedDelaySchedule;
 import io.servelink.contracts.spring.jobs.JobLock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -20,8 +19,6 @@ import reactor.core.publisher.Mono;
 @ConditionalOnProperty(name = "servelink.payment.reconciliation.enabled", havingValue = "true", matchIfMissing = true)
 class ReconciliationJob implements SchedulingConfigurer {
 
-    private static final Logger log = LoggerFactory.getLogger(ReconciliationJob.class);
-
     private final Reconciliation reconciliation;
     private final JobLock jobLock;
     private final ReconciliationSettings settings;
@@ -34,16 +31,7 @@ class ReconciliationJob implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(this::runOnce, settings.interval());
-    }
-
-    /** On the scheduler's own thread (never a request thread): waiting for the run keeps runs from overlapping. */
-    void runOnce() {
-        try {
-            runExclusively().block(settings.lockAtMostFor());
-        } catch (RuntimeException e) {
-            log.error("Scheduled reconciliation failed", e);
-        }
+        FixedDelaySchedule.register(registrar, Reconciliation.JOB, settings.interval(), settings.lockAtMostFor(), this::runExclusively);
     }
 
     Mono<Boolean> runExclusively() {

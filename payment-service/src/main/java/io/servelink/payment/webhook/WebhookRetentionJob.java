@@ -1,7 +1,6 @@
 package io.servelink.payment.webhook;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.servelink.contracts.spring.jobs.FixedDelaySchedule;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -17,8 +16,6 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 @ConditionalOnProperty(name = "servelink.payment.webhook-retention.enabled", havingValue = "true", matchIfMissing = true)
 class WebhookRetentionJob implements SchedulingConfigurer {
 
-    private static final Logger log = LoggerFactory.getLogger(WebhookRetentionJob.class);
-
     private final WebhookRetention retention;
     private final WebhookRetentionSettings settings;
 
@@ -29,15 +26,7 @@ class WebhookRetentionJob implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(this::runOnce, settings.interval());
-    }
-
-    /** On the scheduler's own thread (never a request thread): waiting for the run keeps runs from overlapping. */
-    void runOnce() {
-        try {
-            retention.runExclusively().block(settings.lockAtMostFor());
-        } catch (RuntimeException e) {
-            log.error("Scheduled webhook retention failed", e);
-        }
+        FixedDelaySchedule.register(registrar, WebhookRetention.JOB, settings.interval(), settings.lockAtMostFor(),
+                retention::runExclusively);
     }
 }

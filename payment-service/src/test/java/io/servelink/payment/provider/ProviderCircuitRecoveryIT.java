@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.servelink.infra.test.TestTokens;
 import io.servelink.payment.PaymentItSupport;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -64,16 +63,6 @@ class ProviderCircuitRecoveryIT extends PaymentItSupport {
         return answer.expectStatus().isEqualTo(503)
                 .expectHeader().exists("Retry-After")
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
-    }
-
-    private WebTestClient.ResponseSpec initiateCard(String reference) {
-        quote(TEAM, reference, 900, "EUR", "Pro plan, 30 days");
-        return client().post().uri("/api/payments/{team}/initiate", TEAM)
-                .header("Authorization", "Bearer " + TestTokens.owner(TEAM))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("""
-                        {"purpose": "plan_upgrade", "reference": "%s", "payment_method": "credit_card"}""".formatted(reference))
-                .exchange();
     }
 
     private static void providerDown() {

@@ -42,16 +42,6 @@ class ProviderResilienceIT extends PaymentItSupport {
         breakers.circuitBreaker("provider").reset();
     }
 
-    private WebTestClient.ResponseSpec initiateCard(String reference) {
-        quote(TEAM, reference, 900, "EUR", "Pro plan, 30 days");
-        return client().post().uri("/api/payments/{team}/initiate", TEAM)
-                .header("Authorization", "Bearer " + TestTokens.owner(TEAM))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("""
-                        {"purpose": "plan_upgrade", "reference": "%s", "payment_method": "credit_card"}""".formatted(reference))
-                .exchange();
-    }
-
     private String paymentIdOf(String reference) {
         return queryString("SELECT id FROM payments WHERE reference = ?", reference);
     }
