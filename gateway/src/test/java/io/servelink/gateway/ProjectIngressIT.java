@@ -236,6 +236,37 @@ class ProjectIngressIT {
     }
 
     @Test
+    void neitherSideSeesTheOthersHopByHopHeadersNorTheUpstreamAClientsForwardingClaims() throws Exception {
+        String host = register("hop-by-hop", upstream);
+        upstream.stubFor(get("/hops").willReturn(aResponse().withHeader("Keep-Alive", "timeout=5")
+                .withHeader("Proxy-Authenticate", "Basic").withHeader("X-App", "answer").withBody("ok")));
+
+        String answer = rawExchange(String.join("\r\n", "GET /hops HTTP/1.1", "Host: " + host,
+                "Connection: close, X-Secret-Hop", "X-Secret-Hop: 1", "Keep-Alive: timeout=5", "Proxy-Authorization: Basic eDp5",
+                "Forwarded: for=6.6.6.6", "X-Forwarded-For: 6.6.6.6", "X-Forwarded-Host: evil.example", "X-App: request",
+                "Cookie: a=1", "", ""));
+
+        var received = upstream.findAll(getRequestedFor(urlEqualTo("/hops"))).getLast();
+        assertThat(received.getHeader("X-App")).isEqualTo("request");
+        assertThat(received.getHeader("Cookie")).isEqualTo("a=1");
+        assertThat(received.getHeader("X-Forwarded-Host")).isEqualTo(host);
+        assertThat(java.util.stream.Stream.of("X-Secret-Hop", "Keep-Alive", "Proxy-Authorization", "Forwarded", "X-Forwarded-For"))
+                .noneMatch(received::containsHeader);
+        String answerHead = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+        assertThat(answerHead).startsWith("http/1.1 200").contains("\r\nx-app: answer")
+                .doesNotContain("keep-alive:").doesNotContain("proxy-authenticate:");
+    }
+
+    /** One request written byte for byte (headers a client library would rewrite), the whole answer read back. */
+    private String rawExchange(String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void unknownHostUnderTheIngressSuffixIsANotFoundProblemAndIsNotMetered() {
         double before = meteredBytes();
 

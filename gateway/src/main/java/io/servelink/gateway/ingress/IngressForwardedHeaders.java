@@ -3,6 +3,7 @@ package io.servelink.gateway.ingress;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -24,12 +25,17 @@ class IngressForwardedHeaders implements HttpHeadersFilter, Ordered {
         }
         HttpHeaders headers = new HttpHeaders();
         headers.addAll(input);
-        String clientHost = exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST);
-        if (clientHost != null) {
-            headers.set(FORWARDED_HOST, clientHost);
-        }
-        headers.set(FORWARDED_PROTO, exchange.getRequest().getSslInfo() == null ? "http" : "https");
+        setOn(headers, exchange.getRequest());
         return headers;
+    }
+
+    /** Sets the client's host and scheme on headers bound for the upstream. */
+    static void setOn(HttpHeaders upstreamHeaders, ServerHttpRequest request) {
+        String clientHost = request.getHeaders().getFirst(HttpHeaders.HOST);
+        if (clientHost != null) {
+            upstreamHeaders.set(FORWARDED_HOST, clientHost);
+        }
+        upstreamHeaders.set(FORWARDED_PROTO, request.getSslInfo() == null ? "http" : "https");
     }
 
     @Override

@@ -51,8 +51,12 @@ public class IngressHosts {
             return false;
         }
         Optional<Project> project = registry.byHost(host.get());
-        project.ifPresent(p -> exchange.getAttributes().put(PROJECT_ATTRIBUTE, p));
+        project.ifPresent(p -> remember(exchange, p));
         return project.isPresent() || host.get().endsWith(domainSuffix);
+    }
+
+    static void remember(ServerWebExchange exchange, Project project) {
+        exchange.getAttributes().put(PROJECT_ATTRIBUTE, project);
     }
 
     static Optional<String> hostOf(ServerHttpRequest request) {

@@ -1,0 +1,67 @@
+package io.servelink.gateway.ingress;
+
+import java.util.List;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Spring Cloud Gateway's routing filter, except that a project request's headers, and its response's, are done in
+ * one pass ({@link ProxyHeaders}) instead of through the chain of header filters. API routes keep the chain, and so
+ * do gRPC calls (trailers) and project traffic while it is observed ({@code servelink.gateway.ingress.observations}:
+ * the observation's own header filters carry the trace). Declared in place of the gateway's own routing filter
+ * ({@link IngressRouting}).
+ */
+class IngressRoutingFilter extends NettyRoutingFilter {
+
+    private final Supplier<List<HttpHeadersFilter>> chain;
+    private final boolean ingressObserved;
+    private final List<HttpHeadersFilter> filters = List.of(new OnePass(HttpHeadersFilter.Type.REQUEST),
+            new OnePass(HttpHeadersFilter.Type.RESPONSE));
+
+    IngressRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> chain, HttpClientProperties properties,
+            boolean ingressObserved) {
+        super(httpClient, chain, properties);
+        this.chain = SingletonSupplier.of(() -> chain.getIfAvailable(List::of));
+        this.ingressObserved = ingressObserved;
+    }
+
+    @Override
+    public List<HttpHeadersFilter> getHeadersFilters() {
+        return filters;
+    }
+
+    private boolean inOnePass(ServerWebExchange exchange) {
+        return !ingressObserved && IngressHosts.projectOf(exchange).isPresent()
+                && !StringUtils.startsWithIgnoreCase(exchange.getRequest().getHeaders().getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
+    }
+
+    private final class OnePass implements HttpHeadersFilter {
+
+        private final Type type;
+
+        OnePass(Type type) {
+            this.type = type;
+        }
+
+        @Override
+        public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+            if (!inOnePass(exchange)) {
+                return HttpHeadersFilter.filter(chain.get(), input, exchange, type);
+            }
+            return type == Type.REQUEST ? ProxyHeaders.toUpstream(exchange.getRequest()) : ProxyHeaders.fromUpstream(input);
+        }
+
+        @Override
+        public boolean supports(Type candidate) {
+            return candidate == type;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.servelink.gateway.ingress;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.StringUtils;
+
+/**
+ * The headers of a proxied project request and of its response, each computed in one pass. The result is that of
+ * Spring Cloud Gateway's chain of header filters for a project request (RemoveForwarded, RemoveXForwarded,
+ * {@link IngressForwardedHeaders}, TransferEncodingNormalization, RemoveHopByHop), which copied the whole header
+ * map once per filter and lower-cased every name several times: a fifth of the gateway's CPU per proxied 1 KB
+ * request (docs/benchmarks.md). {@code ProxyHeadersTest} holds the two to the same answers.
+ * <p>
+ * One deliberate difference: the client's {@code Connection} header names hop-by-hop fields of the client's own
+ * message, so it cannot strip the forwarding headers the gateway adds (in the chain it could).
+ */
+final class ProxyHeaders {
+
+    /** The connection-specific fields a proxy must not forward (RFC 9110 §7.6.1), the gateway's own list. */
+    private static final Set<String> HOP_BY_HOP = caseInsensitive(RemoveHopByHopHeadersFilter.HEADERS_REMOVED_ON_REQUEST);
+    private static final String FORWARDED = "Forwarded";
+    private static final String X_FORWARDED_PREFIX = "x-forwarded-";
+
+    private ProxyHeaders() {
+    }
+
+    /**
+     * What the upstream receives: the client's headers without hop-by-hop fields (the listed ones and those the
+     * client's {@code Connection} names), without any forwarding header the client claimed, without
+     * {@code Content-Length} next to chunked transfer coding, plus the client's host and scheme.
+     */
+    static HttpHeaders toUpstream(ServerHttpRequest request) {
+        HttpHeaders client = request.getHeaders();
+        Set<String> connectionOptions = connectionOptions(client);
+        boolean chunkedWithLength = isChunked(client.getFirst(HttpHeaders.TRANSFER_ENCODING))
+                && client.containsHeader(HttpHeaders.CONTENT_LENGTH);
+        HttpHeaders upstream = new HttpHeaders();
+        for (Map.Entry<String, List<String>> header : client.headerSet()) {
+            String name = header.getKey();
+            if (isHopByHop(name, connectionOptions) || isForwarding(name)
+                    || (chunkedWithLength && name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH))) {
+                continue;
+            }
+            upstream.addAll(name, header.getValue());
+        }
+        IngressForwardedHeaders.setOn(upstream, request);
+        return upstream;
+    }
+
+    /** What the client receives from the upstream's answer: without its hop-by-hop fields. Edits in place. */
+    static HttpHeaders fromUpstream(HttpHeaders upstream) {
+        Set<String> connectionOptions = connectionOptions(upstream);
+        upstream.headerNames().stream().filter(name -> isHopByHop(name, connectionOptions)).toList().forEach(upstream::remove);
+        return upstream;
+    }
+
+    private static boolean isHopByHop(String name, Set<String> connectionOptions) {
+        return HOP_BY_HOP.contains(name) || connectionOptions.contains(name);
+    }
+
+    private static boolean isForwarding(String name) {
+        return name.equalsIgnoreCase(FORWARDED) || name.regionMatches(true, 0, X_FORWARDED_PREFIX, 0, X_FORWARDED_PREFIX.length());
+    }
+
+    private static boolean isChunked(String transferEncoding) {
+        return transferEncoding != null && "chunked".equalsIgnoreCase(transferEncoding.trim());
+    }
+
+    private static Set<String> connectionOptions(HttpHeaders headers) {
+        List<String> connection = headers.get(HttpHeaders.CONNECTION);
+        if (connection == null) {
+            return Set.of();
+        }
+        Set<String> options = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String value : connection) {
+            for (String option : StringUtils.tokenizeToStringArray(value, ",")) {
+                options.add(option);
+            }
+        }
+        return options;
+    }
+
+    private static Set<String> caseInsensitive(Set<String> names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(names);
+        return set;
+    }
+}
