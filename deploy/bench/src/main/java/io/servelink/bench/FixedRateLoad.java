@@ -34,6 +34,13 @@ final class FixedRateLoad {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     record Outcome(Histogram latencies, long failures) {
+
+        /** Runs as one: every latency of every run in one histogram, all failures. */
+        static Outcome pooled(List<Outcome> runs) {
+            Histogram latencies = new Histogram(Duration.ofSeconds(60).toNanos(), 3);
+            runs.forEach(run -> latencies.add(run.latencies()));
+            return new Outcome(latencies, runs.stream().mapToLong(Outcome::failures).sum());
+        }
     }
 
     private final URI url;

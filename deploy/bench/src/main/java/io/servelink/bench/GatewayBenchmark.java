@@ -36,6 +36,8 @@ final class GatewayBenchmark {
     static final int UPSTREAM = 18090;
     static final int NGINX_PROXY = 18091;
     static final int GATEWAY = 18080;
+    /** The second gateway of the comparison, metering on; both run throughout the gateway suite. */
+    static final int GATEWAY_METERED = 18081;
     static final String HOST = "bench.apps.localhost";
     private static final int CONNECTIONS = 32;
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 8);
@@ -62,19 +64,24 @@ final class GatewayBenchmark {
         Map<String, FixedRateLoad.Outcome> atFixedRate = new LinkedHashMap<>();
         String namespace = "bench-gw-" + UUID.randomUUID().toString().substring(0, 8);
         try (Nginx ignored = Nginx.start(root.resolve(".bench/nginx"), UPSTREAM, NGINX_PROXY)) {
-            for (String size : List.of("1k", "100k")) {
-                outcomes.put("direct " + size, measure("http://127.0.0.1:" + UPSTREAM + "/" + size, null, null));
-                outcomes.put("nginx proxy " + size, measure("http://127.0.0.1:" + NGINX_PROXY + "/" + size, null, null));
-            }
-            for (boolean metering : List.of(false, true)) {
-                ServiceProcess gateway = startGateway(namespace, metering);
-                try {
-                    for (String size : List.of("1k", "100k")) {
-                        String path = "gateway metering " + (metering ? "on " : "off ") + size;
-                        outcomes.put(path, measure("http://127.0.0.1:" + GATEWAY + "/" + size, HOST, gateway));
-                        atFixedRate.put(path, latencyAtFixedRate("http://127.0.0.1:" + GATEWAY + "/" + size, FIXED_RATES.get(size)));
-                    }
-                } finally {
+            ServiceProcess meteringOff = startGateway(namespace, false, GATEWAY);
+            ServiceProcess meteringOn = startGateway(namespace, true, GATEWAY_METERED);
+            try {
+                registerProject(namespace);
+                awaitRouted(GATEWAY);
+                awaitRouted(GATEWAY_METERED);
+                for (String size : List.of("1k", "100k")) {
+                    Map<String, Target> paths = new LinkedHashMap<>();
+                    paths.put("nginx proxy " + size, new Target(NGINX_PROXY, null, null));
+                    paths.put("gateway metering off " + size, new Target(GATEWAY, HOST, meteringOff));
+                    paths.put("gateway metering on " + size, new Target(GATEWAY_METERED, HOST, meteringOn));
+                    outcomes.put("direct " + size, measure(new Target(UPSTREAM, null, null), size, SECONDS));
+                    outcomes.putAll(throughputInRounds(paths, size));
+                    paths.remove("nginx proxy " + size);
+                    atFixedRate.putAll(latencyAtFixedRateInRounds(paths, size));
+                }
+            } finally {
+                for (ServiceProcess gateway : List.of(meteringOff, meteringOn)) {
                     gateway.stop();
                     gateway.awaitStopped(Duration.ofSeconds(20));
                 }
@@ -83,20 +90,86 @@ final class GatewayBenchmark {
         return results(outcomes, atFixedRate);
     }
 
+    /** One way to the upstream: a port, the Host header to send (null: the port's own), and the JVM behind it, if any. */
+    private record Target(int port, String host, ServiceProcess process) {
+
+        String url(String size) {
+            return "http://127.0.0.1:" + port + "/" + size;
+        }
+    }
+
+    /** Rounds per comparison: the paths take turns, so drift on the shared machine falls on all of them alike. */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
+
+    /**
+     * The paths' throughput in turns: each warmed (a JVM until steady), then {@value #ROUNDS} rounds in which every
+     * path runs {@code SECONDS / ROUNDS} seconds, starting with a different path each round. Measured one after the
+     * other, minutes apart, the same two gateways differed by up to 25 % between runs; the ratios between paths
+     * are what the targets are about, so the paths share the machine's moods.
+     */
+    private static Map<String, Wrk.Outcome> throughputInRounds(Map<String, Target> paths, String size) throws IOException, InterruptedException {
+        for (Target path : paths.values()) {
+            Wrk.run(path.url(size), path.host(), CONNECTIONS, WARMUP_SECONDS);
+            if (path.process() != null) {
+                warmUntilSteady(path.url(size), path.host());
+            }
+        }
+        Map<String, List<Wrk.Outcome>> rounds = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(paths.keySet());
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int turn = 0; turn < names.size(); turn++) {
+                String name = names.get((round + turn) % names.size());
+                rounds.computeIfAbsent(name, n -> new ArrayList<>()).add(measure(paths.get(name), size, Math.max(1, SECONDS / ROUNDS)));
+            }
+        }
+        Map<String, Wrk.Outcome> pooled = new LinkedHashMap<>();
+        names.forEach(name -> {
+            Wrk.Outcome outcome = Wrk.Outcome.pooled(rounds.get(name));
+            pooled.put(name, outcome);
+            Benchmarks.say(String.format("%s over %d rounds: %,.0f req/s%s", name, ROUNDS, outcome.requestsPerSecond(),
+                    Double.isNaN(outcome.cpuMicrosPerRequest()) ? "" : String.format(", %.0f µs CPU per request", outcome.cpuMicrosPerRequest())));
+        });
+        return pooled;
+    }
+
     /**
      * Request rates for the latency comparison of the two gateway paths, the same for both and well under either's
      * capacity: at wrk's saturating load p99 is the length of a queue, which swings by tens of milliseconds from
      * run to run on two shared cores; at a fixed rate it is the latency a request meets.
      */
     private static final Map<String, Integer> FIXED_RATES = Map.of("1k", 2_000, "100k", 1_000);
+    private static final int FIXED_RATE_ROUNDS = Integer.getInteger("bench.fixed-rate-rounds", 6);
+    private static final Duration FIXED_RATE_ROUND = Duration.ofSeconds(10);
 
-    private static FixedRateLoad.Outcome latencyAtFixedRate(String url, int rate) throws InterruptedException {
-        FixedRateLoad load = new FixedRateLoad(java.net.URI.create(url), Map.of("Host", HOST));
-        load.run(rate, Duration.ofSeconds(10), CONNECTIONS);
-        FixedRateLoad.Outcome outcome = load.run(rate, Duration.ofSeconds(SECONDS), CONNECTIONS);
-        Benchmarks.say(String.format("%s (Host %s) at %,d req/s: p50 %.2f ms, p99 %.2f ms, failures %d", url, HOST, rate,
-                outcome.latencies().getValueAtPercentile(50) / 1e6, outcome.latencies().getValueAtPercentile(99) / 1e6, outcome.failures()));
-        return outcome;
+    /**
+     * Latency at a fixed rate, the gateway paths taking {@value #FIXED_RATE_ROUNDS} turns of 10 s each after a
+     * 10-s warm-up; each path's latencies are the union of its turns. The machine stalls every ≈ 0.5 s for 10–30 ms
+     * (docs/benchmarks.md), which sets p99 for both paths; one run per path put more stalls on one than the other,
+     * so the difference of p99s was mostly which run met more.
+     */
+    private static Map<String, FixedRateLoad.Outcome> latencyAtFixedRateInRounds(Map<String, Target> paths, String size) throws InterruptedException {
+        int rate = FIXED_RATES.get(size);
+        Map<String, FixedRateLoad> loads = new LinkedHashMap<>();
+        paths.forEach((name, path) -> loads.put(name, new FixedRateLoad(java.net.URI.create(path.url(size)), Map.of("Host", path.host()))));
+        for (FixedRateLoad load : loads.values()) {
+            load.run(rate, FIXED_RATE_ROUND, CONNECTIONS);
+        }
+        Map<String, List<FixedRateLoad.Outcome>> rounds = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(loads.keySet());
+        for (int round = 0; round < FIXED_RATE_ROUNDS; round++) {
+            for (int turn = 0; turn < names.size(); turn++) {
+                String name = names.get((round + turn) % names.size());
+                rounds.computeIfAbsent(name, n -> new ArrayList<>()).add(loads.get(name).run(rate, FIXED_RATE_ROUND, CONNECTIONS));
+            }
+        }
+        Map<String, FixedRateLoad.Outcome> pooled = new LinkedHashMap<>();
+        names.forEach(name -> {
+            FixedRateLoad.Outcome outcome = FixedRateLoad.Outcome.pooled(rounds.get(name));
+            pooled.put(name, outcome);
+            Benchmarks.say(String.format("%s at %,d req/s over %d rounds: p50 %.2f ms, p99 %.2f ms, failures %d", name, rate, FIXED_RATE_ROUNDS,
+                    outcome.latencies().getValueAtPercentile(50) / 1e6, outcome.latencies().getValueAtPercentile(99) / 1e6, outcome.failures()));
+        });
+        return pooled;
     }
 
     /**
@@ -106,7 +179,9 @@ final class GatewayBenchmark {
     void rig() throws Exception {
         String namespace = "bench-rig-" + UUID.randomUUID().toString().substring(0, 8);
         try (Nginx ignored = Nginx.start(root.resolve(".bench/nginx"), UPSTREAM, NGINX_PROXY)) {
-            ServiceProcess gateway = startGateway(namespace, Boolean.parseBoolean(System.getProperty("bench.metering", "true")));
+            ServiceProcess gateway = startGateway(namespace, Boolean.parseBoolean(System.getProperty("bench.metering", "true")), GATEWAY);
+            registerProject(namespace);
+            awaitRouted(GATEWAY);
             Benchmarks.say("Rig ready: gateway on " + GATEWAY + " (Host " + HOST + "), nginx proxy on " + NGINX_PROXY
                     + ", upstream on " + UPSTREAM + "; stop this process to end it");
             try {
@@ -118,30 +193,28 @@ final class GatewayBenchmark {
     }
 
     /**
-     * Warms up, then measures. A JVM is warmed until its throughput is steady (two 5-second runs within 5 % of each
-     * other, at most {@value #MAX_WARMUP_SECONDS} s): its JIT compilers take tens of seconds of CPU on two shared
-     * cores, and a fixed short warm-up measured them rather than the proxy (docs/benchmarks.md). For a JVM
-     * ({@code process} given) the CPU time it used per request during the measured run is recorded too: a figure
-     * that other load on the machine disturbs much less than throughput does.
+     * One wrk run; for a JVM ({@code process} given) the CPU time it used per request during the run is recorded
+     * too: a figure that other load on the machine disturbs much less than throughput does.
      */
-    private static Wrk.Outcome measure(String url, String host, ServiceProcess process) throws IOException, InterruptedException {
-        Wrk.run(url, host, CONNECTIONS, WARMUP_SECONDS);
-        if (process != null) {
-            warmUntilSteady(url, host);
-        }
-        java.util.Optional<Duration> cpuBefore = process == null ? java.util.Optional.empty() : process.cpuTime();
-        Wrk.Outcome outcome = Wrk.run(url, host, CONNECTIONS, SECONDS);
+    private static Wrk.Outcome measure(Target path, String size, int seconds) throws IOException, InterruptedException {
+        java.util.Optional<Duration> cpuBefore = path.process() == null ? java.util.Optional.empty() : path.process().cpuTime();
+        Wrk.Outcome outcome = Wrk.run(path.url(size), path.host(), CONNECTIONS, seconds);
         if (cpuBefore.isPresent()) {
-            outcome = outcome.withCpu(process.cpuTime().orElseThrow().minus(cpuBefore.get()));
+            outcome = outcome.withCpu(path.process().cpuTime().orElseThrow().minus(cpuBefore.get()));
         }
-        Benchmarks.say(String.format("%s%s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%s", url, host == null ? "" : " (Host " + host + ")",
-                outcome.requestsPerSecond(), outcome.p50Millis(), outcome.p99Millis(), outcome.errors(),
-                Double.isNaN(outcome.cpuMicrosPerRequest()) ? "" : String.format(", %.0f µs CPU per request", outcome.cpuMicrosPerRequest())));
+        Benchmarks.say(String.format("%s%s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%s", path.url(size),
+                path.host() == null ? "" : " (Host " + path.host() + ")", outcome.requestsPerSecond(), outcome.p50Millis(), outcome.p99Millis(),
+                outcome.errors(), Double.isNaN(outcome.cpuMicrosPerRequest()) ? "" : String.format(", %.0f µs CPU per request", outcome.cpuMicrosPerRequest())));
         return outcome;
     }
 
     private static final int MAX_WARMUP_SECONDS = 180;
 
+    /**
+     * A JVM is warmed until its throughput is steady (two 5-second runs within 5 % of each other, at most
+     * {@value #MAX_WARMUP_SECONDS} s): its JIT compilers take tens of seconds of CPU on two shared cores, and a
+     * fixed short warm-up measured them rather than the proxy (docs/benchmarks.md).
+     */
     private static void warmUntilSteady(String url, String host) throws IOException, InterruptedException {
         double previous = 0;
         for (int elapsed = 0; elapsed < MAX_WARMUP_SECONDS; elapsed += 5) {
@@ -155,8 +228,8 @@ final class GatewayBenchmark {
         Benchmarks.say(url + " not steady after " + MAX_WARMUP_SECONDS + " s of extra warm-up; measuring anyway");
     }
 
-    private ServiceProcess startGateway(String namespace, boolean metering) throws Exception {
-        ServiceProcess gateway = new ServiceProcess("bench-gateway-metering-" + (metering ? "on" : "off"), GATEWAY,
+    private ServiceProcess startGateway(String namespace, boolean metering, int port) throws Exception {
+        ServiceProcess gateway = new ServiceProcess("bench-gateway-metering-" + (metering ? "on" : "off"), port,
                 root.resolve("gateway/target/gateway.jar"),
                 java.util.stream.Stream.concat(java.util.stream.Stream.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"), JVM_EXTRA.stream()).toList(),
                 java.util.stream.Stream.concat(EXTRA.stream(), java.util.stream.Stream.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
@@ -169,8 +242,6 @@ final class GatewayBenchmark {
                 logs);
         gateway.start(Path.of(System.getProperty("java.home")));
         gateway.awaitReady(Duration.ofMinutes(2));
-        registerProject(namespace);
-        awaitRouted();
         return gateway;
     }
 
@@ -186,9 +257,9 @@ final class GatewayBenchmark {
         }
     }
 
-    private static void awaitRouted() throws InterruptedException {
+    private static void awaitRouted(int port) throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY + "/1k")).header("Host", HOST)
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/1k")).header("Host", HOST)
                 .timeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < 120; i++) {
             try {

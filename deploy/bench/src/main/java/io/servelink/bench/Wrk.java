@@ -15,6 +15,24 @@ final class Wrk {
         Outcome withCpu(java.time.Duration cpu) {
             return new Outcome(requestsPerSecond, requests, p50Millis, p99Millis, errors, cpu.toNanos() / 1000.0 / Math.max(1, requests));
         }
+
+        /**
+         * Runs of equal length as one: their mean throughput, all requests and errors, CPU per request over all of
+         * them, and the median run's p50 and p99 (wrk prints percentiles, not the latencies they come from).
+         */
+        static Outcome pooled(List<Outcome> runs) {
+            double cpuMicros = runs.stream().mapToDouble(run -> run.cpuMicrosPerRequest() * run.requests()).sum();
+            long requests = runs.stream().mapToLong(Outcome::requests).sum();
+            return new Outcome(runs.stream().mapToDouble(Outcome::requestsPerSecond).average().orElse(Double.NaN), requests,
+                    median(runs.stream().mapToDouble(Outcome::p50Millis)), median(runs.stream().mapToDouble(Outcome::p99Millis)),
+                    runs.stream().mapToLong(Outcome::errors).sum(), cpuMicros / Math.max(1, requests));
+        }
+
+        private static double median(java.util.stream.DoubleStream values) {
+            double[] sorted = values.sorted().toArray();
+            int middle = sorted.length / 2;
+            return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        }
     }
 
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");

@@ -81,6 +81,26 @@ class FixedRateLoadTest {
     }
 
     @Test
+    void pooledRoundsHoldEveryLatencyOfEveryRoundSoTheirP99IsTheUnionsNotAnAverage() {
+        org.HdrHistogram.Histogram quiet = new org.HdrHistogram.Histogram(3);
+        org.HdrHistogram.Histogram stalled = new org.HdrHistogram.Histogram(3);
+        for (int i = 0; i < 1_000; i++) {
+            quiet.recordValue(1_000_000);
+            stalled.recordValue(i < 980 ? 1_000_000 : 30_000_000); // 2 % of the round met a 30-ms stall
+        }
+
+        FixedRateLoad.Outcome pooled = FixedRateLoad.Outcome.pooled(java.util.List.of(new FixedRateLoad.Outcome(quiet, 1),
+                new FixedRateLoad.Outcome(stalled, 2)));
+
+        assertThat(pooled.latencies().getTotalCount()).isEqualTo(2_000);
+        // the stalled round alone has p99 = 30 ms, so the mean of the rounds' p99s would be 15.5 ms
+        assertThat(pooled.latencies().getValueAtPercentile(99) / 1e6).as("exactly 1 % of all latencies are stalls")
+                .isCloseTo(1, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(pooled.latencies().getValueAtPercentile(99.5) / 1e6).isCloseTo(30, org.assertj.core.api.Assertions.within(0.1));
+        assertThat(pooled.failures()).isEqualTo(3);
+    }
+
+    @Test
     void countsEveryStatusOtherThan200AsAFailure() throws Exception {
         FixedRateLoad.Outcome outcome = load("/missing").run(20, Duration.ofSeconds(1), 2);
 

@@ -43,6 +43,22 @@ class WrkTest {
     }
 
     @Test
+    void roundsPoolIntoMeanThroughputCpuOverAllRequestsAndTheMedianRunsPercentiles() {
+        Wrk.Outcome slow = new Wrk.Outcome(8_000, 40_000, 3.0, 30.0, 1, 150);
+        Wrk.Outcome fast = new Wrk.Outcome(10_000, 50_000, 2.0, 10.0, 0, 120);
+        Wrk.Outcome middle = new Wrk.Outcome(9_000, 45_000, 2.5, 20.0, 2, 130);
+
+        Wrk.Outcome pooled = Wrk.Outcome.pooled(java.util.List.of(slow, fast, middle));
+
+        assertThat(pooled.requestsPerSecond()).isCloseTo(9_000, within(1e-9));
+        assertThat(pooled.requests()).isEqualTo(135_000);
+        assertThat(pooled.cpuMicrosPerRequest()).isCloseTo((40_000 * 150 + 50_000 * 120 + 45_000 * 130) / 135_000.0, within(1e-9));
+        assertThat(pooled.p50Millis()).isEqualTo(2.5);
+        assertThat(pooled.p99Millis()).isEqualTo(20.0);
+        assertThat(pooled.errors()).isEqualTo(3);
+    }
+
+    @Test
     void addsUpNon2xxResponsesAndSocketErrors() {
         assertThat(Wrk.parse(OUTPUT).errors()).isEqualTo(16);
     }
