@@ -114,22 +114,35 @@ final class GatewayBenchmark {
                 warmUntilSteady(path.url(size), path.host());
             }
         }
-        Map<String, List<Wrk.Outcome>> rounds = new LinkedHashMap<>();
-        List<String> names = new ArrayList<>(paths.keySet());
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int turn = 0; turn < names.size(); turn++) {
-                String name = names.get((round + turn) % names.size());
-                rounds.computeIfAbsent(name, n -> new ArrayList<>()).add(measure(paths.get(name), size, Math.max(1, SECONDS / ROUNDS)));
-            }
-        }
+        Map<String, List<Wrk.Outcome>> rounds = inTurns(List.copyOf(paths.keySet()), ROUNDS,
+                name -> measure(paths.get(name), size, Math.max(1, SECONDS / ROUNDS)));
         Map<String, Wrk.Outcome> pooled = new LinkedHashMap<>();
-        names.forEach(name -> {
+        rounds.keySet().forEach(name -> {
             Wrk.Outcome outcome = Wrk.Outcome.pooled(rounds.get(name));
             pooled.put(name, outcome);
             Benchmarks.say(String.format("%s over %d rounds: %,.0f req/s%s", name, ROUNDS, outcome.requestsPerSecond(),
                     Double.isNaN(outcome.cpuMicrosPerRequest()) ? "" : String.format(", %.0f µs CPU per request", outcome.cpuMicrosPerRequest())));
         });
         return pooled;
+    }
+
+    /** One measurement of a named path. */
+    private interface Measurement<T> {
+        T of(String name) throws IOException, InterruptedException;
+    }
+
+    /** Each name measured {@code rounds} times, in turns, each round starting with the next name; in name order. */
+    private static <T> Map<String, List<T>> inTurns(List<String> names, int rounds, Measurement<T> measurement)
+            throws IOException, InterruptedException {
+        Map<String, List<T>> results = new LinkedHashMap<>();
+        names.forEach(name -> results.put(name, new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            for (int turn = 0; turn < names.size(); turn++) {
+                String name = names.get((round + turn) % names.size());
+                results.get(name).add(measurement.of(name));
+            }
+        }
+        return results;
     }
 
     /**
@@ -147,23 +160,18 @@ final class GatewayBenchmark {
      * (docs/benchmarks.md), which sets p99 for both paths; one run per path put more stalls on one than the other,
      * so the difference of p99s was mostly which run met more.
      */
-    private static Map<String, FixedRateLoad.Outcome> latencyAtFixedRateInRounds(Map<String, Target> paths, String size) throws InterruptedException {
+    private static Map<String, FixedRateLoad.Outcome> latencyAtFixedRateInRounds(Map<String, Target> paths, String size)
+            throws IOException, InterruptedException {
         int rate = FIXED_RATES.get(size);
         Map<String, FixedRateLoad> loads = new LinkedHashMap<>();
         paths.forEach((name, path) -> loads.put(name, new FixedRateLoad(java.net.URI.create(path.url(size)), Map.of("Host", path.host()))));
         for (FixedRateLoad load : loads.values()) {
             load.run(rate, FIXED_RATE_ROUND, CONNECTIONS);
         }
-        Map<String, List<FixedRateLoad.Outcome>> rounds = new LinkedHashMap<>();
-        List<String> names = new ArrayList<>(loads.keySet());
-        for (int round = 0; round < FIXED_RATE_ROUNDS; round++) {
-            for (int turn = 0; turn < names.size(); turn++) {
-                String name = names.get((round + turn) % names.size());
-                rounds.computeIfAbsent(name, n -> new ArrayList<>()).add(loads.get(name).run(rate, FIXED_RATE_ROUND, CONNECTIONS));
-            }
-        }
+        Map<String, List<FixedRateLoad.Outcome>> rounds = inTurns(List.copyOf(loads.keySet()), FIXED_RATE_ROUNDS,
+                name -> loads.get(name).run(rate, FIXED_RATE_ROUND, CONNECTIONS));
         Map<String, FixedRateLoad.Outcome> pooled = new LinkedHashMap<>();
-        names.forEach(name -> {
+        rounds.keySet().forEach(name -> {
             FixedRateLoad.Outcome outcome = FixedRateLoad.Outcome.pooled(rounds.get(name));
             pooled.put(name, outcome);
             Benchmarks.say(String.format("%s at %,d req/s over %d rounds: p50 %.2f ms, p99 %.2f ms, failures %d", name, rate, FIXED_RATE_ROUNDS,
