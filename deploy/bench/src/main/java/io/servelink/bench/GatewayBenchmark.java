@@ -38,6 +38,12 @@ final class GatewayBenchmark {
     static final int GATEWAY = 18080;
     /** The second gateway of the comparison, metering on; both run throughout the gateway suite. */
     static final int GATEWAY_METERED = 18081;
+    /**
+     * A second metering-off gateway, measured in the same turns: the difference between two identical gateways is
+     * the resolution of every comparison in the run (an A/A test), printed next to the metering's cost.
+     */
+    static final int GATEWAY_TWIN = 18082;
+    private static final String TWIN = "gateway metering off, twin";
     static final String HOST = "bench.apps.localhost";
     private static final int CONNECTIONS = 32;
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 8);
@@ -66,28 +72,46 @@ final class GatewayBenchmark {
         try (Nginx ignored = Nginx.start(root.resolve(".bench/nginx"), UPSTREAM, NGINX_PROXY)) {
             ServiceProcess meteringOff = startGateway(namespace, false, GATEWAY);
             ServiceProcess meteringOn = startGateway(namespace, true, GATEWAY_METERED);
+            ServiceProcess twin = startGateway(namespace, false, GATEWAY_TWIN);
             try {
                 registerProject(namespace);
-                awaitRouted(GATEWAY);
-                awaitRouted(GATEWAY_METERED);
+                for (int port : List.of(GATEWAY, GATEWAY_METERED, GATEWAY_TWIN)) {
+                    awaitRouted(port);
+                }
                 for (String size : List.of("1k", "100k")) {
                     Map<String, Target> paths = new LinkedHashMap<>();
                     paths.put("nginx proxy " + size, new Target(NGINX_PROXY, null, null));
                     paths.put("gateway metering off " + size, new Target(GATEWAY, HOST, meteringOff));
                     paths.put("gateway metering on " + size, new Target(GATEWAY_METERED, HOST, meteringOn));
+                    paths.put(TWIN + " " + size, new Target(GATEWAY_TWIN, HOST, twin));
                     outcomes.put("direct " + size, measure(new Target(UPSTREAM, null, null), size, SECONDS));
                     outcomes.putAll(throughputInRounds(paths, size));
                     paths.remove("nginx proxy " + size);
                     atFixedRate.putAll(latencyAtFixedRateInRounds(paths, size));
                 }
             } finally {
-                for (ServiceProcess gateway : List.of(meteringOff, meteringOn)) {
+                for (ServiceProcess gateway : List.of(meteringOff, meteringOn, twin)) {
                     gateway.stop();
                     gateway.awaitStopped(Duration.ofSeconds(20));
                 }
             }
         }
         return results(outcomes, atFixedRate);
+    }
+
+    /** How {@code second} compares with {@code base}: throughput lost, p99 added (saturated and at a fixed rate), CPU added. */
+    private static void compare(List<Result> results, String scenario, String base, String second, Map<String, Wrk.Outcome> outcomes,
+            Map<String, FixedRateLoad.Outcome> atFixedRate, int rate, boolean targets) {
+        Wrk.Outcome a = outcomes.get(base);
+        Wrk.Outcome b = outcomes.get(second);
+        double baseP99 = atFixedRate.get(base).latencies().getValueAtPercentile(99);
+        double secondP99 = atFixedRate.get(second).latencies().getValueAtPercentile(99);
+        results.add(new Result("gateway", scenario, "throughput loss", 100 * (1 - b.requestsPerSecond() / a.requestsPerSecond()), "%",
+                targets ? "target <= 5 %" : ""));
+        results.add(new Result("gateway", scenario, "p99 added at saturation (wrk)", b.p99Millis() - a.p99Millis(), "ms", ""));
+        results.add(new Result("gateway", scenario, "p99 added at " + rate + " req/s", (secondP99 - baseP99) / 1e6, "ms", targets ? "target <= 1 ms" : ""));
+        results.add(new Result("gateway", scenario, "CPU added per request", b.cpuMicrosPerRequest() - a.cpuMicrosPerRequest(), "µs",
+                String.format("%.1f %% of the gateway's CPU per request", 100 * (b.cpuMicrosPerRequest() / a.cpuMicrosPerRequest() - 1))));
     }
 
     /** One way to the upstream: a port, the Host header to send (null: the port's own), and the JVM behind it, if any. */
@@ -293,26 +317,19 @@ final class GatewayBenchmark {
             }
         });
         for (String size : List.of("1k", "100k")) {
-            Wrk.Outcome off = outcomes.get("gateway metering off " + size);
-            Wrk.Outcome on = outcomes.get("gateway metering on " + size);
             Wrk.Outcome nginx = outcomes.get("nginx proxy " + size);
-            double cost = 100 * (1 - on.requestsPerSecond() / off.requestsPerSecond());
-            results.add(new Result("gateway", "metering cost " + size, "throughput loss", cost, "%", "target <= 5 %"));
-            results.add(new Result("gateway", "metering cost " + size, "p99 added at saturation (wrk)", on.p99Millis() - off.p99Millis(), "ms", ""));
-            FixedRateLoad.Outcome fixedOff = atFixedRate.get("gateway metering off " + size);
-            FixedRateLoad.Outcome fixedOn = atFixedRate.get("gateway metering on " + size);
+            Wrk.Outcome on = outcomes.get("gateway metering on " + size);
             int rate = FIXED_RATES.get(size);
-            for (String metering : List.of("off", "on")) {
-                FixedRateLoad.Outcome path = atFixedRate.get("gateway metering " + metering + " " + size);
-                String scenario = "gateway metering " + metering + " " + size + " at " + rate + " req/s";
-                results.add(new Result("gateway", scenario, "p50", path.latencies().getValueAtPercentile(50) / 1e6, "ms", ""));
-                results.add(new Result("gateway", scenario, "p99", path.latencies().getValueAtPercentile(99) / 1e6, "ms",
-                        path.failures() + " failures of " + path.latencies().getTotalCount()));
+            for (String path : List.of("gateway metering off " + size, "gateway metering on " + size, TWIN + " " + size)) {
+                FixedRateLoad.Outcome fixed = atFixedRate.get(path);
+                String scenario = path + " at " + rate + " req/s";
+                results.add(new Result("gateway", scenario, "p50", fixed.latencies().getValueAtPercentile(50) / 1e6, "ms", ""));
+                results.add(new Result("gateway", scenario, "p99", fixed.latencies().getValueAtPercentile(99) / 1e6, "ms",
+                        fixed.failures() + " failures of " + fixed.latencies().getTotalCount()));
             }
-            results.add(new Result("gateway", "metering cost " + size, "p99 added at " + rate + " req/s",
-                    (fixedOn.latencies().getValueAtPercentile(99) - fixedOff.latencies().getValueAtPercentile(99)) / 1e6, "ms", "target <= 1 ms"));
-            results.add(new Result("gateway", "metering cost " + size, "CPU added per request", on.cpuMicrosPerRequest() - off.cpuMicrosPerRequest(), "µs",
-                    String.format("%.1f %% of the gateway's CPU per request", 100 * (on.cpuMicrosPerRequest() / off.cpuMicrosPerRequest() - 1))));
+            compare(results, "metering cost " + size, "gateway metering off " + size, "gateway metering on " + size, outcomes, atFixedRate, rate, true);
+            compare(results, "two identical gateways " + size + " (A/A: the method's resolution)", "gateway metering off " + size,
+                    TWIN + " " + size, outcomes, atFixedRate, rate, false);
             results.add(new Result("gateway", "gateway (metering on) vs nginx " + size, "throughput ratio",
                     on.requestsPerSecond() / nginx.requestsPerSecond(), "x", "target >= 0.5"));
         }
