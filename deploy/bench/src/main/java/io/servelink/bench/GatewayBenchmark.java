@@ -170,7 +170,7 @@ final class GatewayBenchmark {
     }
 
     /**
-     * Request rates for the latency comparison of the two gateway paths, the same for both and well under either's
+     * Request rates for the latency comparison of the gateway paths, the same for all and well under any one's
      * capacity: at wrk's saturating load p99 is the length of a queue, which swings by tens of milliseconds from
      * run to run on two shared cores; at a fixed rate it is the latency a request meets.
      */
@@ -181,7 +181,7 @@ final class GatewayBenchmark {
     /**
      * Latency at a fixed rate, the gateway paths taking {@value #FIXED_RATE_ROUNDS} turns of 10 s each after a
      * 10-s warm-up; each path's latencies are the union of its turns. The machine stalls every ≈ 0.5 s for 10–30 ms
-     * (docs/benchmarks.md), which sets p99 for both paths; one run per path put more stalls on one than the other,
+     * (docs/benchmarks.md), which sets p99 for every path; one run per path put more stalls on one than the other,
      * so the difference of p99s was mostly which run met more.
      */
     private static Map<String, FixedRateLoad.Outcome> latencyAtFixedRateInRounds(Map<String, Target> paths, String size)

@@ -7,7 +7,6 @@ import java.util.TreeSet;
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.util.StringUtils;
 
 /**
  * The headers of a proxied project request and of its response, each computed in one pass. The result is that of
@@ -71,21 +70,12 @@ final class ProxyHeaders {
         return transferEncoding != null && "chunked".equalsIgnoreCase(transferEncoding.trim());
     }
 
+    /** The field names the message's {@code Connection} header lists, as Spring parses them for the gateway's own filter. */
     private static Set<String> connectionOptions(HttpHeaders headers) {
-        List<String> connection = headers.get(HttpHeaders.CONNECTION);
-        if (connection == null) {
-            return Set.of();
-        }
-        Set<String> options = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        for (String value : connection) {
-            for (String option : StringUtils.tokenizeToStringArray(value, ",")) {
-                options.add(option);
-            }
-        }
-        return options;
+        return headers.containsHeader(HttpHeaders.CONNECTION) ? caseInsensitive(headers.getConnection()) : Set.of();
     }
 
-    private static Set<String> caseInsensitive(Set<String> names) {
+    private static Set<String> caseInsensitive(java.util.Collection<String> names) {
         Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         set.addAll(names);
         return set;
