@@ -75,6 +75,7 @@ class ProjectIngressIT {
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         registry.add("servelink.gateway.services.usage", usageService::baseUrl);
+        registry.add("servelink.gateway.ingress.upstream-read-timeout", () -> "2s");
     }
 
     @BeforeAll
@@ -291,6 +292,61 @@ class ProjectIngressIT {
 
         awaitTotals("after-suspended", new Totals(0, 1, 1));
         assertThat(traffic.totals("suspended")).isEqualTo(Totals.NONE);
+    }
+
+    @Test
+    void anUpstreamThatRefusesTheConnectionIsABadGatewayProblemWhoseBytesAreNotMetered() throws java.io.IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String host = "refusing.apps.localhost";
+        put("refusing", projectJson("refusing", host, "http://127.0.0.1:" + closedPort, null)).expectStatus().isOk();
+        awaitRegistered("refusing");
+
+        Reply reply = client().get(host, "/anything");
+
+        assertThat(reply.status()).isEqualTo(502);
+        assertThat(reply.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(reply.text()).contains("could not be reached");
+        awaitTotals("refusing", new Totals(0, 0, 1));
+    }
+
+    @Test
+    void anUpstreamSilentForLongerThanTheReadTimeoutIsAGatewayTimeoutProblem() {
+        String host = register("silent", upstream);
+        upstream.stubFor(get("/silent").willReturn(aResponse().withFixedDelay(5_000).withBody("too late")));
+
+        Reply reply = client().get(host, "/silent");
+
+        assertThat(reply.status()).isEqualTo(504);
+        assertThat(reply.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        awaitTotals("silent", new Totals(0, 0, 1));
+    }
+
+    @Test
+    void anEventStreamReachesTheClientAsTheUpstreamSendsItAndIsCountedExactly() {
+        String host = register("events", chunkingUpstream);
+        String events = "data: one\n\ndata: two\n\ndata: three\n\n";
+        chunkingUpstream.stubFor(get("/events").willReturn(aResponse().withHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .withChunkedDribbleDelay(3, 1_200).withBody(events)));
+
+        java.util.List<Long> arrivals = new java.util.ArrayList<>();
+        StringBuilder received = new StringBuilder();
+        WebClient.create("http://localhost:" + port).get().uri("/events").header(HttpHeaders.HOST, host)
+                .retrieve().bodyToFlux(DataBuffer.class)
+                .doOnNext(buffer -> {
+                    arrivals.add(System.nanoTime());
+                    received.append(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    DataBufferUtils.release(buffer);
+                })
+                .blockLast(Duration.ofSeconds(20));
+
+        assertThat(received.toString()).isEqualTo(events);
+        assertThat(Duration.ofNanos(arrivals.getLast() - arrivals.getFirst()))
+                .as("the first part was relayed before the upstream sent the last one (not buffered)")
+                .isGreaterThan(Duration.ofMillis(300));
+        awaitTotals("events", new Totals(0, events.length(), 1));
     }
 
     @Test

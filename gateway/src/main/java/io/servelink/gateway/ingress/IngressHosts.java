@@ -36,23 +36,30 @@ public class IngressHosts {
         return hostOf(request).map(host -> registry.byHost(host).isPresent() || host.endsWith(domainSuffix)).orElse(false);
     }
 
-    /**
-     * The project a request of the ingress route is for, resolved once per exchange by the route's predicate
-     * (so the filters and the metering see the same project even if the registry changes meanwhile).
-     */
+    /** The project {@link #resolve} remembered on the exchange, if any (the metering, the proxy or the route's predicate). */
     public static Optional<Project> projectOf(ServerWebExchange exchange) {
         return Optional.ofNullable(exchange.getAttribute(PROJECT_ATTRIBUTE));
+    }
+
+    /**
+     * The registered project a request is for: the one already remembered on the exchange, else the one its host
+     * names, then remembered (so every later step of the exchange sees the same project even if the registry
+     * changes meanwhile).
+     */
+    public Optional<Project> resolve(ServerWebExchange exchange) {
+        Optional<Project> remembered = projectOf(exchange);
+        if (remembered.isPresent()) {
+            return remembered;
+        }
+        Optional<Project> project = hostOf(exchange.getRequest()).flatMap(registry::byHost);
+        project.ifPresent(p -> remember(exchange, p));
+        return project;
     }
 
     /** The route predicate: true for ingress hosts; remembers the registered project, if any, on the exchange. */
     boolean matchAndRemember(ServerWebExchange exchange) {
         Optional<String> host = hostOf(exchange.getRequest());
-        if (host.isEmpty()) {
-            return false;
-        }
-        Optional<Project> project = registry.byHost(host.get());
-        project.ifPresent(p -> remember(exchange, p));
-        return project.isPresent() || host.get().endsWith(domainSuffix);
+        return host.isPresent() && (resolve(exchange).isPresent() || host.get().endsWith(domainSuffix));
     }
 
     static void remember(ServerWebExchange exchange, Project project) {

@@ -1,5 +1,6 @@
 package io.servelink.gateway.ingress;
 
+import java.time.Duration;
 import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,9 +10,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param domainSuffix hosts under this suffix belong to projects: an unregistered one is a 404 from the gateway
  *                     (not the API's 401), and never reaches the API routes
+ * @param upstreamReadTimeout the longest the project proxy waits for an upstream's next bytes once the request is
+ *                     sent: its answer's headers (else a 504 problem) or more of its body (else the connection closes)
  */
 @ConfigurationProperties("servelink.gateway.ingress")
-record IngressSettings(@DefaultValue(".apps.localhost") String domainSuffix) {
+record IngressSettings(@DefaultValue(".apps.localhost") String domainSuffix, @DefaultValue("60s") Duration upstreamReadTimeout) {
 
     IngressSettings {
         String suffix = domainSuffix.strip().toLowerCase(Locale.ROOT);

@@ -33,9 +33,22 @@ class ProjectIngressFilter implements GatewayFilter {
     }
 
     static URI upstreamUrl(URI upstream, URI requested) {
-        String basePath = upstream.getRawPath() == null ? "" : upstream.getRawPath().replaceAll("/+$", "");
-        String query = requested.getRawQuery() == null ? "" : "?" + requested.getRawQuery();
-        return URI.create(upstream.getScheme() + "://" + upstream.getRawAuthority() + basePath + requested.getRawPath() + query);
+        return URI.create(upstreamAddress(upstream, requested));
+    }
+
+    /** The upstream's scheme, authority and base path (trailing slashes dropped), then the request's raw path and query. */
+    static String upstreamAddress(URI upstream, URI requested) {
+        String basePath = upstream.getRawPath() == null ? "" : upstream.getRawPath();
+        int end = basePath.length();
+        while (end > 0 && basePath.charAt(end - 1) == '/') {
+            end--;
+        }
+        StringBuilder address = new StringBuilder(96).append(upstream.getScheme()).append("://").append(upstream.getRawAuthority())
+                .append(basePath, 0, end).append(requested.getRawPath());
+        if (requested.getRawQuery() != null) {
+            address.append('?').append(requested.getRawQuery());
+        }
+        return address.toString();
     }
 
     private static Mono<Void> suspended(ServerWebExchange exchange) {

@@ -11,7 +11,9 @@ import reactor.core.publisher.Mono;
  * The one route of all projects: it matches by Host before the API routes (order -1) and its filter looks the
  * project up, so registry changes take effect without rebuilding routes. The gateway's handler mapping runs
  * before the annotated controllers and actuator ({@code handler-mapping.order}), so on a project host even
- * {@code /api/admin/...} or {@code /actuator/...} belong to the project.
+ * {@code /api/admin/...} or {@code /actuator/...} belong to the project. Most project requests never get here:
+ * {@link IngressProxy} proxies them first; this route answers unknown project hosts (404) and suspended projects
+ * (503), and proxies upgrades, gRPC and, while project traffic is observed, everything.
  */
 @Configuration(proxyBeanMethods = false)
 class ProjectIngressRoute {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.gateway.ingress.IngressHosts;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -46,7 +47,7 @@ class MeteringConfiguration {
     }
 
     @Bean
-    MeteringFilter meteringFilter(TrafficMeter meter) {
-        return new MeteringFilter(meter);
+    MeteringFilter meteringFilter(TrafficMeter meter, IngressHosts hosts) {
+        return new MeteringFilter(meter, hosts);
     }
 }

@@ -4,9 +4,6 @@ import io.servelink.gateway.ingress.IngressHosts;
 import io.servelink.gateway.projects.Project;
 import java.util.function.LongConsumer;
 import org.reactivestreams.Publisher;
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -14,6 +11,8 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,23 +22,31 @@ import reactor.core.publisher.Mono;
  * HEAD response declares a length and has no body, chunked transfers declare none, clients can lie. Nothing is
  * buffered. The exchange counts as one request when it finishes: completed, failed or cancelled (an aborted
  * transfer has counted what crossed until then). Only active projects' traffic is metered.
+ * <p>
+ * A web filter, right before the project proxy ({@code IngressProxy}) and after the per-address rate limit: the
+ * exchange it hands on counts whichever path proxies it, the proxy's own or the gateway's route (upgrades, gRPC).
  */
-class MeteringFilter implements GlobalFilter, Ordered {
+class MeteringFilter implements WebFilter, Ordered {
+
+    /** Before the project proxy (-150), after the per-address rate limit (-200): a refused request is not metered. */
+    static final int ORDER = -160;
 
     private final TrafficMeter meter;
+    private final IngressHosts hosts;
 
-    MeteringFilter(TrafficMeter meter) {
+    MeteringFilter(TrafficMeter meter, IngressHosts hosts) {
         this.meter = meter;
+        this.hosts = hosts;
     }
 
     @Override
-    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        return IngressHosts.projectOf(exchange).filter(Project::isActive)
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        return hosts.resolve(exchange).filter(Project::isActive)
                 .map(project -> metered(project.id(), exchange, chain))
                 .orElseGet(() -> chain.filter(exchange));
     }
 
-    private Mono<Void> metered(String projectId, ServerWebExchange exchange, GatewayFilterChain chain) {
+    private Mono<Void> metered(String projectId, ServerWebExchange exchange, WebFilterChain chain) {
         ServerWebExchange counted = exchange.mutate()
                 .request(new CountingRequest(exchange.getRequest(), bytes -> meter.requestBytes(projectId, bytes)))
                 .response(new CountingResponse(exchange.getResponse(), bytes -> meter.responseBytes(projectId, bytes)))
@@ -49,7 +56,7 @@ class MeteringFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
+        return ORDER;
     }
 
     private static final class CountingRequest extends ServerHttpRequestDecorator {

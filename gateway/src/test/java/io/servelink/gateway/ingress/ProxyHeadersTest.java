@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servelink.contracts.events.projects.ProjectStatus;
 import io.servelink.gateway.projects.Project;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
@@ -85,6 +87,40 @@ class ProxyHeadersTest {
         assertThat(normalized(ProxyHeaders.fromUpstream(copy(upstream)))).isEqualTo(normalized(viaChain));
     }
 
+    @ParameterizedTest
+    @MethodSource("requests")
+    void theProxysNettyPathSendsTheSameHeadersExceptTheClientsHost(HttpHeaders client) {
+        MockServerWebExchange exchange = projectExchange(client);
+        HttpHeaders expected = ProxyHeaders.toUpstream(exchange.getRequest());
+        expected.remove(HttpHeaders.HOST);
+
+        io.netty.handler.codec.http.HttpHeaders upstream = new DefaultHttpHeaders();
+        ProxyHeaders.toUpstream(netty(exchange.getRequest().getHeaders()), false, upstream);
+
+        assertThat(normalized(spring(upstream))).isEqualTo(normalized(expected));
+    }
+
+    @ParameterizedTest
+    @MethodSource("responses")
+    void theProxysNettyPathAnswersTheSameHeaders(HttpHeaders upstream) {
+        HttpHeaders client = new HttpHeaders();
+
+        ProxyHeaders.fromUpstream(netty(upstream), client::add);
+
+        assertThat(normalized(client)).isEqualTo(normalized(ProxyHeaders.fromUpstream(copy(upstream))));
+    }
+
+    @Test
+    void theNettyPathTellsTheUpstreamTheClientUsedHttps() {
+        io.netty.handler.codec.http.HttpHeaders upstream = new DefaultHttpHeaders();
+
+        ProxyHeaders.toUpstream(netty(headers("Host", "shop.apps.localhost", "X-Forwarded-Proto", "http")), true, upstream);
+
+        assertThat(upstream.getAll("X-Forwarded-Proto")).containsExactly("https");
+        assertThat(upstream.getAll("X-Forwarded-Host")).containsExactly("shop.apps.localhost");
+        assertThat(upstream.contains(HttpHeaders.HOST)).isFalse();
+    }
+
     @Test
     void theClientsConnectionHeaderCannotStripTheForwardingHeadersTheGatewayAdds() {
         MockServerWebExchange exchange = projectExchange(headers("Host", "shop.apps.localhost",
@@ -110,6 +146,19 @@ class ProxyHeadersTest {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             headers.add(namesAndValues[i], namesAndValues[i + 1]);
         }
+        return headers;
+    }
+
+    /** Unvalidated, as some of the inputs hold what Netty's decoder would have trimmed (" Chunked "). */
+    private static io.netty.handler.codec.http.HttpHeaders netty(HttpHeaders headers) {
+        io.netty.handler.codec.http.HttpHeaders netty = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+        headers.forEach((name, values) -> values.forEach(value -> netty.add(name, value)));
+        return netty;
+    }
+
+    private static HttpHeaders spring(io.netty.handler.codec.http.HttpHeaders netty) {
+        HttpHeaders headers = new HttpHeaders();
+        netty.forEach(field -> headers.add(field.getKey(), field.getValue()));
         return headers;
     }
 

@@ -1,0 +1,161 @@
+package io.servelink.gateway.ingress;
+
+import io.servelink.contracts.problem.ProblemTypes;
+import io.servelink.contracts.spring.ProblemWriter;
+import io.servelink.gateway.projects.Project;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.util.StringUtils;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebExchangeDecorator;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.server.HttpServerRequest;
+
+/**
+ * The project proxy: a plain HTTP request for a registered, active project goes to the project's upstream from
+ * here, right after the per-address rate limit and the metering, without the security chain, the handler mapping
+ * and Spring Cloud Gateway's filter chain, through which a project request used to pass only to reach a routing
+ * filter like this one (about a quarter of the gateway's CPU per proxied 1 KB request, docs/benchmarks.md). Same client
+ * as the gateway's routes (its pool and connect timeout), the same headers ({@link ProxyHeaders}, here straight
+ * between Netty's header maps), both bodies streamed. An upstream that cannot be reached (refused, connect
+ * timeout, unknown host) is a 502 problem;
+ * one that sends nothing for {@code servelink.gateway.ingress.upstream-read-timeout} a 504 (mid-answer: the
+ * connection closes).
+ * <p>
+ * The gateway's own route ({@link ProjectIngressRoute}) still serves the rest of the ingress: protocol upgrades
+ * (WebSocket), gRPC (trailers), hosts under the ingress suffix that no project has (404) and suspended projects
+ * (503), and all project traffic while it is observed ({@code servelink.gateway.ingress.observations}).
+ */
+final class IngressProxy implements WebFilter, Ordered {
+
+    /** After the per-address rate limit (-200) and the metering (-160), before the security chain (-100). */
+    static final int ORDER = -150;
+
+    private final IngressHosts hosts;
+    private final HttpClient client;
+    private final List<MediaType> streamingMediaTypes;
+
+    IngressProxy(IngressHosts hosts, HttpClient client, Integer connectTimeoutMillis, Duration readTimeout,
+            List<MediaType> streamingMediaTypes) {
+        this.hosts = hosts;
+        HttpClient withReadTimeout = client.responseTimeout(readTimeout);
+        this.client = connectTimeoutMillis == null ? withReadTimeout
+                : withReadTimeout.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+        this.streamingMediaTypes = List.copyOf(streamingMediaTypes);
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        Optional<Project> project = hosts.resolve(exchange);
+        if (project.isEmpty() || !project.get().isActive() || needsTheRoute(exchange.getRequest())) {
+            return chain.filter(exchange);
+        }
+        return proxy(project.get(), exchange);
+    }
+
+    /** Protocol upgrades and gRPC: the gateway's route handles them (its WebSocket client, its trailers). */
+    static boolean needsTheRoute(ServerHttpRequest request) {
+        HttpHeaders headers = request.getHeaders();
+        return headers.containsHeader(HttpHeaders.UPGRADE)
+                || StringUtils.startsWithIgnoreCase(headers.getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
+    }
+
+    private Mono<Void> proxy(Project project, ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
+        HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+        boolean secure = request.getSslInfo() != null;
+        Mono<Exchanged> answered = client
+                .headers(headers -> ProxyHeaders.toUpstream(nativeRequest.requestHeaders(), secure, headers))
+                .request(io.netty.handler.codec.http.HttpMethod.valueOf(request.getMethod().name()))
+                .uri(ProjectIngressFilter.upstreamAddress(project.upstreamUri(), request.getURI()))
+                .send((upstreamRequest, outbound) -> outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf)))
+                .responseConnection((response, connection) -> Mono.just(new Exchanged(response, connection)))
+                .next();
+        return answered.flatMap(upstream -> relay(upstream, exchange.getResponse()))
+                .onErrorResume(error -> !exchange.getResponse().isCommitted()
+                                && (causedBy(error, ConnectException.class) || causedBy(error, UnknownHostException.class)),
+                        error -> gatewaysOwn(exchange, HttpStatus.BAD_GATEWAY, "Bad gateway", "The project's upstream could not be reached"))
+                .onErrorResume(error -> !exchange.getResponse().isCommitted() && causedBy(error, ReadTimeoutException.class),
+                        error -> gatewaysOwn(exchange, HttpStatus.GATEWAY_TIMEOUT, "Gateway timeout", "The project's upstream did not answer in time"));
+    }
+
+    /**
+     * A problem answered by the gateway, on the exchange as it came to the filters: its bytes are not the project's,
+     * so the metering's decorated response does not count them (the exchange still counts as a request).
+     */
+    private static Mono<Void> gatewaysOwn(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
+        ServerWebExchange original = exchange;
+        while (original instanceof ServerWebExchangeDecorator decorator) {
+            original = decorator.getDelegate();
+        }
+        return ProblemWriter.write(original, status, ProblemTypes.UNAVAILABLE, title, detail);
+    }
+
+    /** The upstream's status, headers and body to the client, streamed; the upstream connection closes if the client goes. */
+    private Mono<Void> relay(Exchanged upstream, ServerHttpResponse response) {
+        response.setStatusCode(HttpStatusCode.valueOf(upstream.response().status().code()));
+        ProxyHeaders.fromUpstream(upstream.response().responseHeaders(), response.getHeaders()::add);
+        NettyDataBufferFactory buffers = (NettyDataBufferFactory) response.bufferFactory();
+        Connection connection = upstream.connection();
+        Flux<DataBuffer> body = connection.inbound().receive().retain().map(buffers::wrap);
+        Mono<Void> written = isStreaming(response.getHeaders())
+                ? response.writeAndFlushWith(body.map(Flux::just))
+                : response.writeWith(body);
+        return written.doOnCancel(() -> close(connection)).doOnError(error -> close(connection));
+    }
+
+    /** Event streams and the like go to the client buffer by buffer, as the upstream sends them. */
+    private boolean isStreaming(HttpHeaders headers) {
+        try {
+            MediaType type = headers.getContentType();
+            return type != null && streamingMediaTypes.stream().anyMatch(type::isCompatibleWith);
+        } catch (InvalidMediaTypeException e) {
+            return false; // the upstream's business; it is relayed as it came
+        }
+    }
+
+    private static void close(Connection connection) {
+        if (connection.channel().isActive()) {
+            connection.dispose();
+        }
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    private record Exchanged(HttpClientResponse response, Connection connection) {
+    }
+}
