@@ -87,10 +87,13 @@ final class IngressProxy implements WebFilter, Ordered {
         HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
         boolean secure = request.getSslInfo() != null;
         Mono<Exchanged> answered = client
-                .headers(headers -> ProxyHeaders.toUpstream(nativeRequest.requestHeaders(), secure, headers))
                 .request(io.netty.handler.codec.http.HttpMethod.valueOf(request.getMethod().name()))
                 .uri(ProjectIngressFilter.upstreamAddress(project.upstreamUri(), request.getURI()))
-                .send((upstreamRequest, outbound) -> outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf)))
+                .send((upstreamRequest, outbound) -> {
+                    // here rather than with HttpClient.headers(...), which copies the client's configuration per request
+                    ProxyHeaders.toUpstream(nativeRequest.requestHeaders(), secure, upstreamRequest.requestHeaders());
+                    return outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf));
+                })
                 .responseConnection((response, connection) -> Mono.just(new Exchanged(response, connection)))
                 .next();
         return answered.flatMap(upstream -> relay(upstream, exchange.getResponse()))
