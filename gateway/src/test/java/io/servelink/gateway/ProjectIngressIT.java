@@ -269,14 +269,18 @@ class ProjectIngressIT {
 
     @Test
     void unknownHostUnderTheIngressSuffixIsANotFoundProblemAndIsNotMetered() {
+        String marker = register("after-unknown", upstream);
+        upstream.stubFor(get("/after-unknown-marker").willReturn(aResponse().withBody("m")));
         double before = meteredBytes();
 
         Reply reply = client().get("nobody.apps.localhost", "/anything");
+        client().get(marker, "/after-unknown-marker");
 
         assertThat(reply.status()).isEqualTo(404);
         assertThat(reply.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(reply.text()).contains("https://problems.servelink.io/not-found");
-        assertThat(meteredBytes()).isEqualTo(before);
+        awaitTotals("after-unknown", new Totals(0, 1, 1));
+        assertThat(meteredBytes()).as("only the marker's one byte, once its window closed").isEqualTo(before + 1);
     }
 
     @Test
