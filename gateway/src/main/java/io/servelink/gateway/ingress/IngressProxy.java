@@ -77,9 +77,12 @@ final class IngressProxy implements WebFilter, Ordered {
 
     /** Protocol upgrades and gRPC: the gateway's route handles them (its WebSocket client, its trailers). */
     static boolean needsTheRoute(ServerHttpRequest request) {
-        HttpHeaders headers = request.getHeaders();
-        return headers.containsHeader(HttpHeaders.UPGRADE)
-                || StringUtils.startsWithIgnoreCase(headers.getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
+        return request.getHeaders().containsHeader(HttpHeaders.UPGRADE) || isGrpc(request);
+    }
+
+    /** A gRPC call: its trailers need the gateway's own header filters (here and in {@link IngressRoutingFilter}). */
+    static boolean isGrpc(ServerHttpRequest request) {
+        return StringUtils.startsWithIgnoreCase(request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
     }
 
     private Mono<Void> proxy(Project project, ServerWebExchange exchange) {

@@ -7,7 +7,6 @@ import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;
-import org.springframework.util.StringUtils;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.netty.http.client.HttpClient;
@@ -39,8 +38,7 @@ class IngressRoutingFilter extends NettyRoutingFilter {
     }
 
     private boolean inOnePass(ServerWebExchange exchange) {
-        return !ingressObserved && IngressHosts.projectOf(exchange).isPresent()
-                && !StringUtils.startsWithIgnoreCase(exchange.getRequest().getHeaders().getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
+        return !ingressObserved && IngressHosts.projectOf(exchange).isPresent() && !IngressProxy.isGrpc(exchange.getRequest());
     }
 
     private final class OnePass implements HttpHeadersFilter {
