@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -155,19 +156,23 @@ class TrafficFaultsIT {
         String backlogProject = register("killed-backlog");
         String visitedProject = register("killed-visited");
         TrafficLoad load = TrafficLoad.start(gatewayUrl(), host(visitedProject), 2);
+        // paced chunks: usage-service is ingesting the first ones while the rest are still arriving, so the kill
+        // lands in the middle of the backlog however fast this machine ingests
+        CompletableFuture<Long> backlog = CompletableFuture.supplyAsync(() -> publishBacklog(backlogProject, 200, 200, Duration.ofMillis(25)));
         try {
-            long backlog = publishBacklog(backlogProject, 40_000);
             await().atMost(SLOW).pollInterval(Duration.ofMillis(20)).until(() -> usageBytesDirect(backlogProject) > 0);
             long ingestedWhenKilled = usageBytesDirect(backlogProject);
             usage.kill();
-            assertThat(ingestedWhenKilled).as("killed in the middle of the backlog").isLessThan(backlog);
 
             long servedBefore = load.served();
             await().atMost(SLOW).until(() -> load.served() > servedBefore + 20);
+            long published = backlog.get(SLOW.toSeconds(), TimeUnit.SECONDS);
+            assertThat(ingestedWhenKilled).as("killed in the middle of the backlog").isLessThan(published);
             startUsageAgain();
-            assertExactlyCounted(backlogProject, backlog);
+            assertExactlyCounted(backlogProject, published);
         } finally {
             load.close();
+            backlog.join();
             if (!usage.isRunning()) {
                 startUsageAgain();
             }
@@ -265,7 +270,8 @@ class TrafficFaultsIT {
      * Publishes {@code events} traffic events of one project straight to the traffic topic, as gateways would have
      * while usage-service was away; returns their bytes.
      */
-    private static long publishBacklog(String project, int events) throws Exception {
+    /** Publishes {@code chunks} × {@code perChunk} traffic events of one window, pausing between chunks; returns their bytes. */
+    private static long publishBacklog(String project, int chunks, int perChunk, Duration pause) {
         EventCodec codec = new EventCodec();
         String topic = new TopicNames(namespace).traffic();
         Instant window = Instant.now();
@@ -274,16 +280,22 @@ class TrafficFaultsIT {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20))) {
-            List<java.util.concurrent.Future<?>> acks = new ArrayList<>(events);
-            for (int i = 0; i < events; i++) {
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5))) {
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>(chunks * perChunk);
+            for (int i = 0; i < chunks * perChunk; i++) {
                 TrafficRecorded recorded = new TrafficRecorded(project, window, window.plusSeconds(1), i % 1_000, 1_000 + i, 1);
                 bytes += recorded.totalBytes();
                 acks.add(producer.send(new ProducerRecord<>(topic, project, codec.encode(EventEnvelope.of(recorded, window)))));
+                if ((i + 1) % perChunk == 0) {
+                    producer.flush();
+                    Thread.sleep(pause);
+                }
             }
             for (var ack : acks) {
                 ack.get(30, TimeUnit.SECONDS);
             }
+        } catch (Exception e) {
+            throw new IllegalStateException("publishing the backlog failed", e);
         }
         return bytes;
     }
