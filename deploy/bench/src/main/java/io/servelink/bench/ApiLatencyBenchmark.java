@@ -33,6 +33,9 @@ final class ApiLatencyBenchmark {
     private static final int CONNECTIONS = 32;
     private static final int WINDOW_SECONDS = 10;
     private static final int MAX_WARMUP_SECONDS = 180;
+    /** The services' JVM options (space-separated, {@code -Dbench.api-jvm-args}): heap and collector. */
+    private static final List<String> JVM = List.of(System.getProperty("bench.api-jvm-args", "").isBlank()
+            ? new String[] {"-Xms256m", "-Xmx768m", "-XX:+UseParallelGC"} : System.getProperty("bench.api-jvm-args").strip().split("\\s+"));
 
     private final Path root;
     private final Path logs;
@@ -59,7 +62,7 @@ final class ApiLatencyBenchmark {
                 services.add(service("resources-service", 18283, namespace, "bench_api_resources_" + suffix, databases));
             }
             services.add(new ServiceProcess("bench-api-gateway", 18280, root.resolve("gateway/target/gateway.jar"),
-                    List.of("-Xms256m", "-Xmx768m", "-XX:+UseParallelGC"),
+                    JVM,
                     List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
                             "--servelink.kafka.provision-topics=true", "--servelink.security.hmac-secret=" + SECRET,
                             "--servelink.gateway.services.usage=http://127.0.0.1:18281",
@@ -104,7 +107,7 @@ final class ApiLatencyBenchmark {
         postgres.createDatabase(database);
         databases.add(database);
         return new ServiceProcess("bench-api-" + module, port, root.resolve(module + "/target/" + module + ".jar"),
-                List.of("-Xms256m", "-Xmx768m", "-XX:+UseParallelGC"),
+                JVM,
                 java.util.stream.Stream.concat(ServiceProcess.databaseArguments(postgres, database).stream(), java.util.stream.Stream.of(
                         "--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.kafka.provision-topics=true", "--servelink.security.hmac-secret=" + SECRET,

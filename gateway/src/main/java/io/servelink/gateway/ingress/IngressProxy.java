@@ -3,6 +3,7 @@ package io.servelink.gateway.ingress;
 import io.servelink.contracts.problem.ProblemTypes;
 import io.servelink.contracts.spring.ProblemWriter;
 import io.servelink.gateway.projects.Project;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
@@ -10,6 +11,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -52,6 +54,7 @@ final class IngressProxy implements WebFilter, Ordered {
 
     /** After the per-address rate limit (-200) and the metering (-160), before the security chain (-100). */
     static final int ORDER = -150;
+    private static final LongConsumer NOT_COUNTED = bytes -> { };
 
     private final IngressHosts hosts;
     private final HttpClient client;
@@ -95,7 +98,7 @@ final class IngressProxy implements WebFilter, Ordered {
                 .send((upstreamRequest, outbound) -> {
                     // here rather than with HttpClient.headers(...), which copies the client's configuration per request
                     ProxyHeaders.toUpstream(nativeRequest.requestHeaders(), secure, upstreamRequest.requestHeaders());
-                    return outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf));
+                    return outbound.send(requestBody(request));
                 })
                 .responseConnection((response, connection) -> Mono.just(new Exchanged(response, connection)))
                 .next();
@@ -119,13 +122,40 @@ final class IngressProxy implements WebFilter, Ordered {
         return ProblemWriter.write(original, status, ProblemTypes.UNAVAILABLE, title, detail);
     }
 
-    /** The upstream's status, headers and body to the client, streamed; the upstream connection closes if the client goes. */
+    /**
+     * The client's body to the upstream, streamed; counted, if the request counts ({@link CountedBody}), in the same
+     * operator that hands each buffer on.
+     */
+    private static Flux<ByteBuf> requestBody(ServerHttpRequest request) {
+        if (request instanceof CountedBody<?> counted && counted.uncounted() instanceof ServerHttpRequest plain) {
+            return plain.getBody().map(buffer -> {
+                counted.count(buffer.readableByteCount());
+                return NettyDataBufferFactory.toByteBuf(buffer);
+            });
+        }
+        return request.getBody().map(NettyDataBufferFactory::toByteBuf);
+    }
+
+    /**
+     * The upstream's status, headers and body to the client, streamed; the upstream connection closes if the client
+     * goes. A counted response ({@link CountedBody}) is written underneath and counted in the body's one operator.
+     */
     private Mono<Void> relay(Exchanged upstream, ServerHttpResponse response) {
+        if (response instanceof CountedBody<?> counted && counted.uncounted() instanceof ServerHttpResponse plain) {
+            return relay(upstream, plain, counted::count);
+        }
+        return relay(upstream, response, NOT_COUNTED);
+    }
+
+    private Mono<Void> relay(Exchanged upstream, ServerHttpResponse response, LongConsumer count) {
         response.setStatusCode(HttpStatusCode.valueOf(upstream.response().status().code()));
         ProxyHeaders.fromUpstream(upstream.response().responseHeaders(), response.getHeaders()::add);
         NettyDataBufferFactory buffers = (NettyDataBufferFactory) response.bufferFactory();
         Connection connection = upstream.connection();
-        Flux<DataBuffer> body = connection.inbound().receive().retain().map(buffers::wrap);
+        Flux<DataBuffer> body = connection.inbound().receive().retain().map(buffer -> {
+            count.accept(buffer.readableBytes());
+            return buffers.wrap(buffer);
+        });
         Mono<Void> written = isStreaming(response.getHeaders())
                 ? response.writeAndFlushWith(body.map(Flux::just))
                 : response.writeWith(body);

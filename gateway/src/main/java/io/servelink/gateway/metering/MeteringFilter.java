@@ -1,5 +1,6 @@
 package io.servelink.gateway.metering;
 
+import io.servelink.gateway.ingress.CountedBody;
 import io.servelink.gateway.ingress.IngressHosts;
 import io.servelink.gateway.projects.Project;
 import java.util.function.LongConsumer;
@@ -25,6 +26,7 @@ import reactor.core.publisher.Mono;
  * <p>
  * A web filter, right before the project proxy ({@code IngressProxy}) and after the per-address rate limit: the
  * exchange it hands on counts whichever path proxies it, the proxy's own or the gateway's route (upgrades, gRPC).
+ * The proxy counts through {@link CountedBody} in its own per-buffer operator; the route through the decorators.
  */
 class MeteringFilter implements WebFilter, Ordered {
 
@@ -59,7 +61,7 @@ class MeteringFilter implements WebFilter, Ordered {
         return ORDER;
     }
 
-    private static final class CountingRequest extends ServerHttpRequestDecorator {
+    private static final class CountingRequest extends ServerHttpRequestDecorator implements CountedBody<ServerHttpRequest> {
 
         private final LongConsumer counter;
 
@@ -72,15 +74,35 @@ class MeteringFilter implements WebFilter, Ordered {
         public Flux<DataBuffer> getBody() {
             return super.getBody().doOnNext(buffer -> counter.accept(buffer.readableByteCount()));
         }
+
+        @Override
+        public ServerHttpRequest uncounted() {
+            return getDelegate();
+        }
+
+        @Override
+        public void count(long bytes) {
+            counter.accept(bytes);
+        }
     }
 
-    private static final class CountingResponse extends ServerHttpResponseDecorator {
+    private static final class CountingResponse extends ServerHttpResponseDecorator implements CountedBody<ServerHttpResponse> {
 
         private final LongConsumer counter;
 
         CountingResponse(ServerHttpResponse delegate, LongConsumer counter) {
             super(delegate);
             this.counter = counter;
+        }
+
+        @Override
+        public ServerHttpResponse uncounted() {
+            return getDelegate();
+        }
+
+        @Override
+        public void count(long bytes) {
+            counter.accept(bytes);
         }
 
         @Override
