@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -94,7 +95,8 @@ final class IngressProxy implements WebFilter, Ordered {
         boolean secure = request.getSslInfo() != null;
         Mono<Exchanged> answered = client
                 .request(io.netty.handler.codec.http.HttpMethod.valueOf(request.getMethod().name()))
-                .uri(ProjectIngressFilter.upstreamAddress(project.upstreamUri(), request.getURI()))
+                // a URI rather than its string: Reactor Netty takes a string apart with a regular expression per request
+                .uri(URI.create(ProjectIngressFilter.upstreamAddress(project.upstreamUri(), request.getURI())))
                 .send((upstreamRequest, outbound) -> {
                     // here rather than with HttpClient.headers(...), which copies the client's configuration per request
                     ProxyHeaders.toUpstream(nativeRequest.requestHeaders(), secure, upstreamRequest.requestHeaders());
