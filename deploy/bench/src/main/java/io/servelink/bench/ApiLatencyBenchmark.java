@@ -34,8 +34,7 @@ final class ApiLatencyBenchmark {
     private static final int WINDOW_SECONDS = 10;
     private static final int MAX_WARMUP_SECONDS = 180;
     /** The services' JVM options (space-separated, {@code -Dbench.api-jvm-args}): heap and collector. */
-    private static final List<String> JVM = List.of(System.getProperty("bench.api-jvm-args", "").isBlank()
-            ? new String[] {"-Xms256m", "-Xmx768m", "-XX:+UseParallelGC"} : System.getProperty("bench.api-jvm-args").strip().split("\\s+"));
+    private static final List<String> JVM = Benchmarks.listProperty("bench.api-jvm-args", "\\s+", List.of("-Xms256m", "-Xmx768m", "-XX:+UseParallelGC"));
 
     private final Path root;
     private final Path logs;

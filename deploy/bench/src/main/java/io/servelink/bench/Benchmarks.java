@@ -48,6 +48,12 @@ public final class Benchmarks {
         System.exit(0);
     }
 
+    /** A system property's values, split by {@code separator}; {@code fallback} when it is unset or blank. */
+    static List<String> listProperty(String name, String separator, List<String> fallback) {
+        String value = System.getProperty(name, "");
+        return value.isBlank() ? fallback : List.of(value.strip().split(separator));
+    }
+
     static void say(String line) {
         System.out.println("[bench] " + line);
     }

@@ -61,11 +61,9 @@ final class GatewayBenchmark {
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 8);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     /** Extra gateway arguments, comma-separated (for profiling runs: e.g. tracing off). */
-    private static final List<String> EXTRA = System.getProperty("bench.gateway-args", "").isBlank() ? List.of()
-            : List.of(System.getProperty("bench.gateway-args").split(","));
+    private static final List<String> EXTRA = Benchmarks.listProperty("bench.gateway-args", ",", List.of());
     /** Extra gateway JVM options, space-separated (for profiling runs: e.g. -XX:StartFlightRecording=...). */
-    private static final List<String> JVM_EXTRA = System.getProperty("bench.gateway-jvm-args", "").isBlank() ? List.of()
-            : List.of(System.getProperty("bench.gateway-jvm-args").strip().split("\\s+"));
+    private static final List<String> JVM_EXTRA = Benchmarks.listProperty("bench.gateway-jvm-args", "\\s+", List.of());
 
     private final Path root;
     private final Path logs;
