@@ -73,8 +73,6 @@ public final class ContextFreeConnectionFactory implements ConnectionFactory, Wr
     public void dispose() {
         if (delegate instanceof Disposable disposable) {
             disposable.dispose();
-        } else if (delegate instanceof io.r2dbc.spi.Closeable closeable) {
-            Mono.from(closeable.close()).block(Duration.ofSeconds(30));
         }
     }
 
