@@ -17,7 +17,6 @@ import io.servelink.usage.api.AnalyticsResponses.Trend;
 import io.servelink.usage.api.UsageResponses.Percent;
 import io.servelink.usage.api.UsageResponses.ProjectUsage;
 import io.servelink.usage.limits.TeamLimits;
-import io.servelink.usage.limits.TeamLimitsDirectory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -54,14 +53,12 @@ class AnalyticsController {
 
     private final UsageQueries usage;
     private final AnalyticsQueries analytics;
-    private final TeamLimitsDirectory limits;
     private final TeamGuard guard;
     private final Clock clock;
 
-    AnalyticsController(UsageQueries usage, AnalyticsQueries analytics, TeamLimitsDirectory limits, TeamGuard guard, Clock clock) {
+    AnalyticsController(UsageQueries usage, AnalyticsQueries analytics, TeamGuard guard, Clock clock) {
         this.usage = usage;
         this.analytics = analytics;
-        this.limits = limits;
         this.guard = guard;
         this.clock = clock;
     }
@@ -102,9 +99,8 @@ class AnalyticsController {
         Instant now = clock.instant();
         YearMonth month = YearMonth.now(clock);
         return guard.member(teamSlug)
-                .then(Mono.zip(usage.projectsOfTeam(teamSlug, month).collectList(), limits.of(teamSlug),
-                        analytics.storageLevels(teamSlug, month).collectList()))
-                .map(found -> forecast(teamSlug, month, now, found.getT1(), found.getT2(), found.getT3()));
+                .then(Mono.zip(usage.teamMonth(teamSlug, month), analytics.storageLevels(teamSlug, month).collectList()))
+                .map(found -> forecast(teamSlug, month, now, found.getT1().projects(), found.getT1().limits(), found.getT2()));
     }
 
     @GetMapping("/projects/compare")
@@ -139,9 +135,10 @@ class AnalyticsController {
         ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
-                .then(Mono.zip(usage.projectsOfTeam(teamSlug, period).collectList(), limits.of(teamSlug), dailySeries(teamSlug, period)))
+                .then(Mono.zip(usage.teamMonth(teamSlug, period), dailySeries(teamSlug, period)))
                 .flatMap(found -> Mono.fromCallable(() -> UsageReportPdf.render(
-                                UsageController.teamTotals(teamSlug, period, found.getT1(), found.getT2()), found.getT3().days(), clock.instant()))
+                                UsageController.teamTotals(teamSlug, period, found.getT1().projects(), found.getT1().limits()),
+                                found.getT2().days(), clock.instant()))
                         .subscribeOn(Schedulers.boundedElastic()))
                 .map(pdf -> ResponseEntity.ok()
                         .contentType(MediaType.APPLICATION_PDF)

@@ -9,7 +9,6 @@ import io.servelink.usage.api.UsageResponses.ProjectUsage;
 import io.servelink.usage.api.UsageResponses.ProjectUsageDetail;
 import io.servelink.usage.api.UsageResponses.TeamUsage;
 import io.servelink.usage.limits.TeamLimits;
-import io.servelink.usage.limits.TeamLimitsDirectory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -31,10 +30,7 @@ class UsageController {
     private final UsageQueries queries;
     private final TeamGuard guard;
     private final Clock clock;
-    private final TeamLimitsDirectory limits;
-
-    UsageController(UsageQueries queries, TeamGuard guard, Clock clock, TeamLimitsDirectory limits) {
-        this.limits = limits;
+    UsageController(UsageQueries queries, TeamGuard guard, Clock clock) {
         this.queries = queries;
         this.guard = guard;
         this.clock = clock;
@@ -48,8 +44,8 @@ class UsageController {
         ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = parseMonth(month);
         return guard.member(teamSlug)
-                .then(Mono.zip(queries.projectsOfTeam(teamSlug, period).collectList(), limits.of(teamSlug)))
-                .map(found -> teamTotals(teamSlug, period, found.getT1(), found.getT2()));
+                .then(queries.teamMonth(teamSlug, period))
+                .map(found -> teamTotals(teamSlug, period, found.projects(), found.limits()));
     }
 
     @GetMapping("/projects/{project_id}")

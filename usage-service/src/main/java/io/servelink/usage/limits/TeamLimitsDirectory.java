@@ -1,5 +1,6 @@
 package io.servelink.usage.limits;
 
+import io.r2dbc.spi.Readable;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,24 +20,36 @@ public class TeamLimitsDirectory {
         this.defaults = defaults;
     }
 
+    /**
+     * The columns {@link #of(Readable, String)} reads, for a query that joins {@code team_limits l} to rows of its
+     * own (a team's usage and its limits in one round trip).
+     */
+    public static final String COLUMNS = "l.plan AS limits_plan, l.traffic_bytes_per_month AS limits_traffic_bytes_per_month, "
+            + "l.storage_bytes AS limits_storage_bytes, l.version AS limits_version";
+
     public Mono<TeamLimits> of(String teamSlug) {
-        return db.sql("SELECT team_slug, plan, traffic_bytes_per_month, storage_bytes, version FROM team_limits WHERE team_slug = :team")
+        return db.sql("SELECT " + COLUMNS + " FROM team_limits l WHERE l.team_slug = :team")
                 .bind("team", teamSlug)
-                .map(row -> new TeamLimits(row.get("team_slug", String.class), row.get("plan", String.class),
-                        row.get("traffic_bytes_per_month", Long.class), row.get("storage_bytes", Long.class),
-                        row.get("version", Long.class), false))
+                .map(row -> of(row, teamSlug))
                 .one()
                 .defaultIfEmpty(defaults.of(teamSlug));
     }
 
+    /** The team's limits from a row carrying {@link #COLUMNS}; the defaults when the join found no snapshot. */
+    public TeamLimits of(Readable row, String teamSlug) {
+        String plan = row.get("limits_plan", String.class);
+        if (plan == null) {
+            return defaults.of(teamSlug);
+        }
+        return new TeamLimits(teamSlug, plan, row.get("limits_traffic_bytes_per_month", Long.class),
+                row.get("limits_storage_bytes", Long.class), row.get("limits_version", Long.class), false);
+    }
+
     /** The limits of every team named, defaults filled in. */
     Mono<Map<String, TeamLimits>> of(Collection<String> teamSlugs) {
-        return db.sql("SELECT team_slug, plan, traffic_bytes_per_month, storage_bytes, version FROM team_limits "
-                        + "WHERE team_slug = ANY(CAST(:teams AS text[]))")
+        return db.sql("SELECT l.team_slug, " + COLUMNS + " FROM team_limits l WHERE l.team_slug = ANY(CAST(:teams AS text[]))")
                 .bind("teams", teamSlugs.toArray(String[]::new))
-                .map(row -> new TeamLimits(row.get("team_slug", String.class), row.get("plan", String.class),
-                        row.get("traffic_bytes_per_month", Long.class), row.get("storage_bytes", Long.class),
-                        row.get("version", Long.class), false))
+                .map(row -> of(row, row.get("team_slug", String.class)))
                 .all()
                 .collectMap(TeamLimits::teamSlug)
                 .map(found -> {

@@ -77,6 +77,21 @@ class UsageApiIT {
     }
 
     @Test
+    void answersZeroTotalsAndTheFreeLimitsForATeamWithoutProjects() {
+        client.get().uri("/api/usage/newcomers?month=2026-10").header("Authorization", "Bearer " + TestTokens.member("newcomers"))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.team_slug").isEqualTo("newcomers")
+                .jsonPath("$.traffic.bytes").isEqualTo(0)
+                .jsonPath("$.requests").isEqualTo(0)
+                .jsonPath("$.projects.length()").isEqualTo(0)
+                .jsonPath("$.limits.plan").isEqualTo("free")
+                .jsonPath("$.limits.source").isEqualTo("default")
+                .jsonPath("$.percent.traffic").isEqualTo(0.0);
+    }
+
+    @Test
     void defaultsToTheCurrentUtcMonth() {
         client.get().uri("/api/usage/demo").header("Authorization", "Bearer " + TestTokens.member("demo"))
                 .exchange()
