@@ -9,9 +9,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * One Reactor Netty event loop per available processor (at least two), for the HTTP server, the HTTP clients and the
  * R2DBC driver alike. Reactor Netty's own default is at least four, whatever the processors: on the two-core
- * machines the services are measured on, three JVMs and PostgreSQL then shared two cores among twelve event loops,
- * and each request woke a loop whose caches another had just evicted. With two loops per JVM, a usage request
- * through the gateway at 500 requests/s cost 2.7 ms of the machine's CPU instead of 3.9 ms (docs/benchmarks.md).
+ * machines the services are measured on, three JVMs and PostgreSQL then shared two cores among twelve event loops.
+ * With two loops per JVM, a warm usage request through the gateway at 500 requests/s cost about 5 % less of the
+ * machine's CPU (2.9–3.1 ms against 3.1–3.3 ms, docs/benchmarks.md); its p99 did not change measurably.
  * <p>
  * Reactor Netty reads the count once, from the system property {@value #WORKERS_PROPERTY}, when its loops are first
  * made; this sets that property, before the context starts, unless it is set already (a {@code -D} on the command
