@@ -62,6 +62,9 @@ class SecurityIT extends PaymentItSupport {
                 EndpointMatrix.billing("POST /api/payments/{payment_id}/cancel").with(EndpointMatrix.Caller.OTHER_TEAM, NOT_FOUND)
                         .with(SUPPORT_AGENT, NOT_FOUND).with(OPERATOR, NOT_FOUND).with(MEMBER, FORBIDDEN),
                 EndpointMatrix.platform("POST /api/payments/admin/jobs/reconciliation", PlatformRole.OPERATOR),
+                EndpointMatrix.platform("GET /api/payments/admin/review", PlatformRole.OPERATOR),
+                // an operator refunds only payments under review: the team's ordinary payment answers 409
+                EndpointMatrix.platform("POST /api/payments/admin/review/{payment_id}/refund", PlatformRole.OPERATOR),
                 // no token: the HMAC signature decides, and an unsigned delivery is 401 for everybody
                 EndpointMatrix.open("POST /api/payments/callback", 401));
     }

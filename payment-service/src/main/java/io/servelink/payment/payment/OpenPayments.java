@@ -17,7 +17,8 @@ public class OpenPayments {
     }
 
     /** What reconciliation needs to ask the provider about a payment. */
-    public record OpenPayment(UUID id, String idempotencyKey, String providerPaymentId, PaymentStatus status) {
+    public record OpenPayment(UUID id, String idempotencyKey, String providerPaymentId, PaymentStatus status,
+                              boolean reachedProvider, Instant createdAt) {
     }
 
     public Flux<UUID> untouchedSince(Instant before, int limit) {
@@ -27,6 +28,7 @@ public class OpenPayments {
     /** The payment if it is still open. */
     public Mono<OpenPayment> find(UUID id) {
         return payments.findById(id).filter(p -> p.status().isOpen())
-                .map(p -> new OpenPayment(p.id(), p.idempotencyKey(), p.providerPaymentId(), p.status()));
+                .map(p -> new OpenPayment(p.id(), p.idempotencyKey(), p.providerPaymentId(), p.status(),
+                        p.reachedProvider(), p.createdAt()));
     }
 }

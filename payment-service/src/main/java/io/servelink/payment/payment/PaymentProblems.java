@@ -14,6 +14,9 @@ final class PaymentProblems {
     /** 502: the provider refused the payment (the payment is failed). */
     static final URI PROVIDER_REFUSED = URI.create("https://problems.servelink.io/provider-refused");
 
+    /** 502: the provider's answer to the create does not match the request (the payment is failed). */
+    static final URI PROVIDER_ANSWER_INVALID = URI.create("https://problems.servelink.io/provider-answer-invalid");
+
     private PaymentProblems() {
     }
 
@@ -27,6 +30,14 @@ final class PaymentProblems {
     static ApiProblem providerRefused(UUID paymentId) {
         ApiProblem problem = new ApiProblem(HttpStatus.BAD_GATEWAY, PROVIDER_REFUSED, "Payment refused by the provider",
                 "The payment provider refused this payment; it is marked failed");
+        problem.getBody().setProperty("payment_id", paymentId.toString());
+        return problem;
+    }
+
+    static ApiProblem providerAnswerInvalid(UUID paymentId) {
+        ApiProblem problem = new ApiProblem(HttpStatus.BAD_GATEWAY, PROVIDER_ANSWER_INVALID, "Unusable answer from the provider",
+                "The payment provider answered with a payment that does not match this one; it was cancelled there as far "
+                        + "as possible and is marked failed. Nothing should be paid for it; try again later");
         problem.getBody().setProperty("payment_id", paymentId.toString());
         return problem;
     }

@@ -17,7 +17,8 @@ class PaymentRepository {
 
     private static final String COLUMNS = "id, team_slug, purpose, reference, description, amount_minor, currency, method, "
             + "payer_phone, status, idempotency_key, provider_payment_id, next_action::text AS next_action, failure_reason, "
-            + "flagged_mismatch, initiated_by, created_at, updated_at, settled_at";
+            + "flagged_mismatch, initiated_by, created_at, updated_at, settled_at, reached_provider, provider_status, review_reason, "
+            + "refund_id, refund_status";
 
     private final DatabaseClient db;
     private final JsonMapper json;
@@ -49,8 +50,11 @@ class PaymentRepository {
     Mono<Payment> update(Payment p) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("UPDATE payments SET status = :status, provider_payment_id = :providerId, "
                         + "next_action = CAST(:nextAction AS jsonb), failure_reason = :failure, flagged_mismatch = :flagged, "
-                        + "updated_at = :updatedAt, settled_at = :settledAt WHERE id = :id")
+                        + "updated_at = :updatedAt, settled_at = :settledAt, reached_provider = :reached, "
+                        + "provider_status = :providerStatus, review_reason = :review, refund_id = :refundId, "
+                        + "refund_status = :refundStatus WHERE id = :id")
                 .bind("id", p.id())
+                .bind("reached", p.reachedProvider())
                 .bind("status", p.status().wire())
                 .bind("flagged", p.flaggedMismatch())
                 .bind("updatedAt", p.updatedAt());
@@ -58,6 +62,10 @@ class PaymentRepository {
         spec = nullable(spec, "nextAction", p.nextAction() == null ? null : json.writeValueAsString(p.nextAction()), String.class);
         spec = nullable(spec, "failure", p.failureReason(), String.class);
         spec = nullable(spec, "settledAt", p.settledAt(), Instant.class);
+        spec = nullable(spec, "providerStatus", p.providerStatus() == null ? null : p.providerStatus().wire(), String.class);
+        spec = nullable(spec, "review", p.reviewReason() == null ? null : abbreviate(p.reviewReason()), String.class);
+        spec = nullable(spec, "refundId", p.refundId(), String.class);
+        spec = nullable(spec, "refundStatus", p.refundStatus(), String.class);
         return spec.fetch().rowsUpdated().thenReturn(p);
     }
 
@@ -91,6 +99,25 @@ class PaymentRepository {
             spec = spec.bind("status", status.wire());
         }
         return spec.map((row, meta) -> row.get("total", Long.class)).one();
+    }
+
+    /** Payments an operator must look at, newest first. */
+    Flux<Payment> underReview(int limit) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE review_reason IS NOT NULL ORDER BY updated_at DESC LIMIT :limit")
+                .bind("limit", limit).map(this::read).all();
+    }
+
+    /**
+     * Frees the caller's Idempotency-Key of a payment that completes late when a newer live payment of the team holds
+     * the same key (a renewal retried after this one was closed): both stay, the late one for an operator to refund.
+     *
+     * @return whether the key was taken by another payment
+     */
+    Mono<Boolean> releaseClientKeyIfTaken(UUID id) {
+        return db.sql("UPDATE payments p SET client_idempotency_key = NULL WHERE p.id = :id AND p.client_idempotency_key IS NOT NULL "
+                        + "AND EXISTS (SELECT 1 FROM payments o WHERE o.team_slug = p.team_slug AND o.id <> p.id "
+                        + "AND o.client_idempotency_key = p.client_idempotency_key AND o.status IN ('pending', 'processing', 'completed'))")
+                .bind("id", id).fetch().rowsUpdated().map(rows -> rows > 0);
     }
 
     /** Ids of payments still open and untouched since {@code before}, oldest first. */
@@ -141,6 +168,14 @@ class PaymentRepository {
                 nextAction == null ? null : json.readValue(nextAction, NextAction.class),
                 row.get("failure_reason", String.class), Boolean.TRUE.equals(row.get("flagged_mismatch", Boolean.class)),
                 row.get("initiated_by", String.class), row.get("created_at", Instant.class),
-                row.get("updated_at", Instant.class), row.get("settled_at", Instant.class));
+                row.get("updated_at", Instant.class), row.get("settled_at", Instant.class),
+                Boolean.TRUE.equals(row.get("reached_provider", Boolean.class)),
+                PaymentStatus.fromWire(row.get("provider_status", String.class)).orElse(null),
+                row.get("review_reason", String.class), row.get("refund_id", String.class),
+                row.get("refund_status", String.class));
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() > 200 ? value.substring(0, 200) : value;
     }
 }

@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -28,6 +30,7 @@ class PaymentService {
 
     static final String INITIATED = "payment.initiated";
     static final String CANCELLED = "payment.cancelled";
+    private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
 
     private final PaymentRepository payments;
     private final PaymentSettlement settlement;
@@ -134,37 +137,72 @@ class PaymentService {
                 payment.method().wire(), payment.payerPhone(), payment.description(), settings.callbackUrl().toString(),
                 settings.returnUrl().replace("{payment_id}", payment.id().toString()), metadata);
         return provider.create(body, payment.idempotencyKey())
-                .flatMap(created -> accepted(payment.id(), created))
+                .flatMap(created -> CreateAnswerCheck.violation(payment, created)
+                        .map(violation -> invalidAnswer(payment, created, violation))
+                        .orElseGet(() -> accepted(payment.id(), created)))
                 .onErrorResume(ProviderException.class, e -> providerFailed(payment, e));
     }
 
+    /**
+     * The provider accepted the payment. An open status is recorded as the provider's; a final one (a replayed key whose
+     * payment already ended) is not taken from the create answer: the payment is read back and that answer applied,
+     * or, when the read fails, left to reconciliation.
+     */
     private Mono<Payment> accepted(UUID paymentId, ProviderPayment created) {
-        return payments.lockById(paymentId)
+        PaymentStatus status = PaymentStatus.fromWire(created.status()).orElseThrow();
+        Mono<ProviderPayment> confirmed = status.isOpen() ? Mono.just(created)
+                : provider.get(created.id()).flatMap(Mono::justOrEmpty).onErrorResume(ProviderException.class, e -> Mono.empty());
+        Mono<Payment> recorded = payments.lockById(paymentId)
                 .flatMap(p -> payments.update(p.acceptedByProvider(created.id(), created.nextAction(), clock.instant())))
-                .flatMap(p -> applyReportedStatus(p, created))
                 .as(transactions::transactional);
+        return recorded.then(confirmed.flatMap(report -> applyReport(paymentId, report, "create answer")))
+                .then(payments.findById(paymentId));
     }
 
-    /** The provider may answer a create with a status beyond pending (an idempotent replay, say). */
-    private Mono<Payment> applyReportedStatus(Payment payment, ProviderPayment reported) {
+    private Mono<PaymentSettlement.Result> applyReport(UUID paymentId, ProviderPayment reported, String source) {
         Optional<PaymentStatus> status = PaymentStatus.fromWire(reported.status());
-        if (status.isEmpty() || status.get() == payment.status()) {
-            return Mono.just(payment);
+        if (status.isEmpty()) {
+            return Mono.empty();
         }
-        return settlement.apply(new PaymentSettlement.PaymentRef(payment.id(), reported.id()),
-                        new ReportedStatus(status.get(), reported.amountMinor(), reported.currency(), reported.failureReason()),
-                        "create answer")
-                .then(payments.findById(payment.id()));
+        return settlement.apply(new PaymentSettlement.PaymentRef(paymentId, reported.id()),
+                new ReportedStatus(status.get(), reported.amountMinor(), reported.currency(), reported.failureReason()), source);
+    }
+
+    /**
+     * The create answer is not a payment the payer should pay (another amount, an unknown next action...): it is
+     * cancelled at the provider as far as the provider lets us, and failed here for an operator to look at. Should the
+     * provider still report it completed, settlement completes it late (or flags a mismatch).
+     */
+    private Mono<Payment> invalidAnswer(Payment payment, ProviderPayment created, String violation) {
+        log.warn("Payment {}: the provider's create answer is unusable ({}); cancelling it there", payment.id(), violation);
+        Mono<?> cancelled = created.id() == null || created.id().isBlank() ? Mono.empty()
+                : provider.cancel(created.id()).onErrorResume(ProviderException.class, e -> Mono.empty());
+        return cancelled.then(payments.lockById(payment.id())
+                        .filter(p -> p.status().isOpen())
+                        .map(p -> created.id() == null || created.id().isBlank() || created.id().length() > 100 ? p.reachedProvider(clock.instant())
+                                : p.acceptedByProvider(created.id(), null, clock.instant()))
+                        .map(p -> p.forReview("create answer unusable: " + violation, clock.instant()))
+                        .flatMap(p -> settlement.store(p.fail("provider_answer_invalid", clock.instant())))
+                        .as(transactions::transactional))
+                .then(Mono.error(PaymentProblems.providerAnswerInvalid(payment.id())));
     }
 
     private Mono<Payment> providerFailed(Payment payment, ProviderException e) {
         return switch (e.kind()) {
-            case OUTCOME_UNKNOWN -> Mono.error(PaymentProblems.providerUnavailable(payment.id(), true, e.retryAfter()));
+            case OUTCOME_UNKNOWN -> (e.keySeen() ? markReached(payment.id()) : Mono.<Payment>empty())
+                    .then(Mono.error(PaymentProblems.providerUnavailable(payment.id(), true, e.retryAfter())));
             case NOT_SENT -> failLocally(payment.id(), "provider_unavailable")
                     .then(Mono.error(PaymentProblems.providerUnavailable(null, false, e.retryAfter())));
             case REJECTED -> failLocally(payment.id(), "provider_rejected")
                     .then(Mono.error(PaymentProblems.providerRefused(payment.id())));
         };
+    }
+
+    /** The provider said it holds the key (409 in flight): the payment never counts as "never reached" afterwards. */
+    private Mono<Payment> markReached(UUID paymentId) {
+        return payments.lockById(paymentId)
+                .flatMap(p -> payments.update(p.reachedProvider(clock.instant())))
+                .as(transactions::transactional);
     }
 
     private Mono<Payment> failLocally(UUID paymentId, String reason) {
@@ -187,51 +225,73 @@ class PaymentService {
     }
 
     /**
-     * Cancels at the provider first, then here. When the provider says the payment is already completed or
-     * failed, its status is applied here and the caller gets 409. Provider unavailable: 503, nothing changes.
+     * Cancels at the provider first, then here. The provider cancelling it, or not knowing it (404: it never got the
+     * create, or no longer has it), cancels it here; a payment already cancelled here meanwhile (the provider's
+     * {@code cancelled} webhook won the race) is answered as cancelled. When the provider says the payment is already
+     * completed or failed, its status is applied here and the caller gets 409. Provider unavailable: 503, nothing
+     * changes.
      */
     Mono<Payment> cancel(Payment payment, ServelinkClaims caller, RequestOrigin origin) {
+        if (payment.status() == PaymentStatus.CANCELLED) {
+            return Mono.just(payment);
+        }
         if (payment.status().isTerminal()) {
             return Mono.error(conflict(payment));
         }
         return providerIdOf(payment)
                 .flatMap(providerId -> provider.cancel(providerId)
-                        .flatMap(result -> result.cancelled() ? cancelLocally(payment.id(), caller, origin)
-                                : refusedAtProvider(payment.id(), result.payment())))
-                .switchIfEmpty(Mono.defer(() -> cancelLocally(payment.id(), caller, origin)))
+                        .flatMap(result -> switch (result.kind()) {
+                            case CANCELLED -> cancelLocally(payment.id(), true, caller, origin);
+                            case UNKNOWN -> cancelLocally(payment.id(), false, caller, origin);
+                            case NOT_CANCELLABLE -> refusedAtProvider(payment.id(), result.payment());
+                        }))
+                .switchIfEmpty(Mono.defer(() -> cancelLocally(payment.id(), false, caller, origin)))
                 .onErrorMap(ProviderException.class, e -> e.kind() == ProviderException.Kind.REJECTED
                         ? PaymentProblems.providerRefused(payment.id())
                         : ApiProblem.unavailable("The payment provider is unavailable; the payment was not cancelled, "
                                 + "try again later", e.retryAfter()));
     }
 
-    /** The provider's id; looked up by idempotency key when the create answer was lost (empty: never created). */
+    /**
+     * The provider's id; looked up by idempotency key when the create answer was lost (empty: the provider has no
+     * record of the key). A create still in flight at the provider cannot be cancelled yet: 503, try again shortly.
+     */
     private Mono<String> providerIdOf(Payment payment) {
         if (payment.providerPaymentId() != null) {
             return Mono.just(payment.providerPaymentId());
         }
-        return provider.findByIdempotencyKey(payment.idempotencyKey()).flatMap(found -> Mono.justOrEmpty(found.map(ProviderPayment::id)));
+        return provider.findByIdempotencyKey(payment.idempotencyKey()).flatMap(found -> switch (found.state()) {
+            case FOUND -> Mono.just(found.payment().id());
+            case NONE -> Mono.empty();
+            case IN_FLIGHT -> Mono.error(ApiProblem.unavailable("The payment is still being created at the provider; "
+                    + "it was not cancelled, try again in a moment", settings.retryAfter()));
+        });
     }
 
-    private Mono<Payment> cancelLocally(UUID paymentId, ServelinkClaims caller, RequestOrigin origin) {
+    private Mono<Payment> cancelLocally(UUID paymentId, boolean confirmedByProvider, ServelinkClaims caller,
+                                        RequestOrigin origin) {
         return payments.lockById(paymentId)
                 .flatMap(p -> {
+                    if (p.status() == PaymentStatus.CANCELLED) {
+                        return Mono.just(p);
+                    }
                     if (p.status().isTerminal()) {
                         return Mono.error(conflict(p));
                     }
-                    return settlement.store(p.cancel(clock.instant()));
+                    return confirmedByProvider
+                            ? settlement.apply(new PaymentSettlement.PaymentRef(p.id(), p.providerPaymentId()),
+                                    new ReportedStatus(PaymentStatus.CANCELLED, null, null, null), "cancel answer")
+                                    .then(payments.findById(p.id()))
+                            : settlement.store(p.cancel(clock.instant()));
                 })
                 .flatMap(p -> audit.record(new AuditEntry(caller.subject(), CANCELLED, p.teamSlug(), p.id().toString(), origin,
-                        Map.of("amount_minor", p.amountMinor(), "currency", p.currency()))).thenReturn(p))
+                        Map.of("amount_minor", p.amountMinor(), "currency", p.currency(),
+                                "confirmed_by_provider", confirmedByProvider))).thenReturn(p))
                 .as(transactions::transactional);
     }
 
     private Mono<Payment> refusedAtProvider(UUID paymentId, ProviderPayment real) {
-        Optional<PaymentStatus> status = real == null ? Optional.empty() : PaymentStatus.fromWire(real.status());
-        Mono<?> applied = status.isEmpty() ? Mono.empty()
-                : settlement.apply(new PaymentSettlement.PaymentRef(paymentId, real.id()),
-                        new ReportedStatus(status.get(), real.amountMinor(), real.currency(), real.failureReason()),
-                        "cancel refusal");
+        Mono<?> applied = real == null ? Mono.empty() : applyReport(paymentId, real, "cancel refusal");
         return applied.then(payments.findById(paymentId)).flatMap(p -> Mono.error(conflict(p)));
     }
 

@@ -75,13 +75,93 @@ public class PaymentSettlement {
                 ? locked.acceptedByProvider(ref.providerPaymentId(), locked.nextAction(), clock.instant())
                 : locked;
         Payment.Settlement settlement = payment.settle(reported, clock.instant());
-        if (settlement.outcome() != SettlementOutcome.APPLIED && settlement.outcome() != SettlementOutcome.UNCHANGED) {
-            log.warn("Payment {} ({}): {} reported {}; outcome {}", payment.id(), payment.status().wire(), source,
-                    reported.status() == null ? null : reported.status().wire(), settlement.outcome().wire());
+        switch (settlement.outcome()) {
+            case APPLIED, UNCHANGED -> { }
+            case COMPLETED_LATE -> log.warn("Payment {} was {} ({}) by the platform's own inference; {} reports it completed: "
+                    + "completed now", payment.id(), payment.status().wire(), payment.failureReason(), source);
+            default -> log.warn("Payment {} ({}): {} reported {}; outcome {}", payment.id(), payment.status().wire(), source,
+                    reported.status().wire(), settlement.outcome().wire());
+        }
+        if (settlement.outcome() == SettlementOutcome.COMPLETED_LATE) {
+            meters.counter("servelink.payments.completed.late").increment();
         }
         Mono<Payment> stored = settlement.payment().equals(locked) ? Mono.just(locked)
+                : settlement.outcome() == SettlementOutcome.COMPLETED_LATE ? storeLateCompletion(settlement)
                 : store(settlement.payment(), settlement.event());
         return stored.map(p -> new Result(settlement.outcome(), p.id(), p.status()));
+    }
+
+    /**
+     * A late completion whose caller Idempotency-Key a newer live payment holds (a renewal started again after this one
+     * was closed) would pay twice for one thing: it completes, and is marked for an operator to refund one of them.
+     */
+    private Mono<Payment> storeLateCompletion(Payment.Settlement settlement) {
+        Payment late = settlement.payment();
+        return payments.releaseClientKeyIfTaken(late.id())
+                .map(taken -> taken ? late.forReview("completed late while a newer payment for the same purchase was live",
+                        clock.instant()) : late)
+                .flatMap(p -> store(p, settlement.event()));
+    }
+
+    /** Records that the provider holds the payment's idempotency key (it answered "in flight" for it). */
+    public Mono<Void> markReached(UUID paymentId) {
+        return payments.lockById(paymentId)
+                .filter(p -> !p.reachedProvider())
+                .flatMap(p -> payments.update(p.reachedProvider(clock.instant())))
+                .as(transactions::transactional)
+                .then();
+    }
+
+    /**
+     * A refund's status as the provider reports it ({@code refund.status_changed}); the payment's refund is updated
+     * when the refund id is the one recorded (or none is).
+     */
+    public Mono<Result> refundReported(String providerPaymentId, String refundId, String status) {
+        if (providerPaymentId == null || refundId == null || !PaymentReview.REFUND_STATUSES.contains(status)) {
+            return Mono.just(new Result(SettlementOutcome.UNKNOWN_PAYMENT, null, null));
+        }
+        return payments.lockByProviderId(providerPaymentId)
+                .flatMap(p -> p.refundId() != null && !p.refundId().equals(refundId)
+                        ? Mono.just(new Result(SettlementOutcome.IGNORED_OUT_OF_ORDER, p.id(), p.status()))
+                        : status.equals(p.refundStatus()) ? Mono.just(new Result(SettlementOutcome.UNCHANGED, p.id(), p.status()))
+                        : payments.update(p.refunded(refundId, status, clock.instant()))
+                                .map(u -> new Result(SettlementOutcome.APPLIED, u.id(), u.status())))
+                .defaultIfEmpty(new Result(SettlementOutcome.UNKNOWN_PAYMENT, null, null))
+                .as(transactions::transactional);
+    }
+
+    /** Why the platform closes a payment by its own inference, with no final status from the provider. */
+    public enum Inference {
+        /** The provider has no record of the idempotency key and never acknowledged it. */
+        NEVER_REACHED("never_reached_provider"),
+        /** The payment stayed open past {@code reconciliation.expire-after}. */
+        EXPIRED("expired");
+
+        private final String reason;
+
+        Inference(String reason) {
+            this.reason = reason;
+        }
+    }
+
+    /**
+     * Fails an open payment by the platform's own inference, with what the provider answered to a cancel sent first
+     * ({@code cancelled}; null when it was not asked or did not know the payment). A payment no longer open is left as
+     * it is, and so is one the provider acknowledged meanwhile when the inference is that it never got it.
+     */
+    public Mono<Result> close(UUID paymentId, Inference inference, PaymentStatus providerAnswer) {
+        return payments.lockById(paymentId)
+                .flatMap(p -> {
+                    if (p.status().isTerminal() || inference == Inference.NEVER_REACHED && p.reachedProvider()) {
+                        return Mono.just(new Result(SettlementOutcome.UNCHANGED, p.id(), p.status()));
+                    }
+                    log.info("Payment {} closed by inference: {} after {} open ({} at the provider)", p.id(), inference.reason,
+                            java.time.Duration.between(p.createdAt(), clock.instant()),
+                            providerAnswer == null ? "unknown" : providerAnswer.wire());
+                    return store(p.closeByInference(inference.reason, providerAnswer, clock.instant()))
+                            .map(stored -> new Result(SettlementOutcome.APPLIED, stored.id(), stored.status()));
+                })
+                .as(transactions::transactional);
     }
 
     /**

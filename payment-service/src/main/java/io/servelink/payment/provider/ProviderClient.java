@@ -6,12 +6,17 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
+import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.netty.channel.ChannelOption;
 import java.net.ConnectException;
+import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.HttpHeaders;
@@ -28,11 +33,15 @@ import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one client of the payment provider (contract: docs/PAYMENT_BACKEND_SPEC.md). Every call runs under the
- * Resilience4j time limiter and circuit breaker {@code provider}; reads retry ({@code provider-read}, GET is
- * idempotent) and so does create ({@code provider-create}) because every attempt carries the same
- * {@code Idempotency-Key}. Cancel is not retried. Failures surface as {@link ProviderException} saying what is
- * known about the payment at the provider.
+ * The one client of the payment provider (contract: docs/PAYMENT_BACKEND_SPEC.md, which lists every answer a call
+ * may get and what this client makes of it). Every call runs under the Resilience4j time limiter and circuit breaker
+ * {@code provider}; reads retry ({@code provider-read}, GET is idempotent), and so do create and refund
+ * ({@code provider-create}) because every attempt carries the same {@code Idempotency-Key}. Cancel is not retried.
+ *
+ * <p>Answers the contract defines are not failures of the provider: a 409 "key in flight" and a 429 are retried
+ * (a 429 after its {@code Retry-After}, capped by {@code provider.max-retry-after}) and, like every other 4xx, never
+ * count against the circuit breaker. Failures surface as {@link ProviderException} saying what is known about the
+ * payment at the provider.
  */
 @Component
 public class ProviderClient {
@@ -62,38 +71,93 @@ public class ProviderClient {
                 .build();
         this.breaker = breakers.circuitBreaker(INSTANCE);
         this.timeLimiter = timeLimiters.timeLimiter(INSTANCE);
-        this.createRetry = retries.retry("provider-create");
-        this.readRetry = retries.retry("provider-read");
+        this.createRetry = honouringRetryAfter(retries, "provider-create", settings.maxRetryAfter());
+        this.readRetry = honouringRetryAfter(retries, "provider-read", settings.maxRetryAfter());
     }
 
-    /** Creates the payment; retried attempts carry the same idempotency key, so at most one payment exists. */
+    /**
+     * The configured retry, waiting a 429's {@code Retry-After} (at most {@code cap}) instead of its own backoff before
+     * the next attempt. A longer {@code Retry-After} is not waited for: that attempt is the last.
+     */
+    static Retry honouringRetryAfter(RetryRegistry retries, String name, Duration cap) {
+        Retry configured = retries.retry(name);
+        RetryConfig base = configured.getRetryConfig();
+        IntervalBiFunction<Object> standard = base.getIntervalBiFunction() != null ? base.getIntervalBiFunction()
+                : (attempt, outcome) -> base.getIntervalFunction().apply(attempt);
+        Predicate<Throwable> retryable = base.getExceptionPredicate();
+        RetryConfig config = RetryConfig.from(base)
+                .intervalFunction(null)
+                .intervalBiFunction((attempt, outcome) -> outcome.isLeft() && outcome.getLeft() instanceof Throttled throttled
+                        && throttled.retryAfter != null ? throttled.retryAfter.toMillis() : standard.apply(attempt, outcome))
+                .retryOnException(e -> e instanceof Throttled throttled
+                        ? throttled.retryAfter == null || throttled.retryAfter.compareTo(cap) <= 0
+                        : retryable.test(e))
+                .build();
+        Retry replacement = Retry.of(name, config, configured.getTags());
+        retries.replace(name, replacement); // the registry's metrics follow the replacement
+        return replacement;
+    }
+
+    /**
+     * Creates the payment; retried attempts carry the same idempotency key, so at most one payment exists. The answer
+     * is returned as the provider gave it: {@link CreateAnswers} checks it against the request.
+     */
     public Mono<ProviderPayment> create(CreateProviderPayment body, String idempotencyKey) {
         Mono<ProviderPayment> call = web.post().uri("/v1/payments")
                 .header("Idempotency-Key", idempotencyKey)
                 .bodyValue(body)
                 .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.bodyToMono(ProviderPayment.class)
+                        ? response.bodyToMono(ProviderPayment.class).switchIfEmpty(Mono.error(() -> new EmptyAnswer("create")))
                         : failure(response));
         return guarded(call, createRetry);
     }
 
-    public Mono<ProviderPayment> get(String providerPaymentId) {
-        Mono<ProviderPayment> call = web.get().uri("/v1/payments/{id}", providerPaymentId)
-                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.bodyToMono(ProviderPayment.class)
-                        : failure(response));
-        return guarded(call, readRetry);
-    }
-
-    /** The payment created with this idempotency key, or empty when none was (the create never arrived). */
-    public Mono<Optional<ProviderPayment>> findByIdempotencyKey(String idempotencyKey) {
-        Mono<Optional<ProviderPayment>> call = web.get().uri("/v1/payments/by-idempotency-key/{key}", idempotencyKey)
+    /** The payment, or empty when the provider does not know (or no longer knows) the id. */
+    public Mono<Optional<ProviderPayment>> get(String providerPaymentId) {
+        Mono<Optional<ProviderPayment>> call = web.get().uri("/v1/payments/{id}", providerPaymentId)
                 .exchangeToMono(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
-                        return response.bodyToMono(ProviderPayment.class).map(Optional::of);
+                        return response.bodyToMono(ProviderPayment.class).map(Optional::of)
+                                .switchIfEmpty(Mono.error(() -> new EmptyAnswer("read")));
                     }
                     if (response.statusCode().value() == HttpStatus.NOT_FOUND.value()) {
                         return response.releaseBody().thenReturn(Optional.<ProviderPayment>empty());
+                    }
+                    return failure(response);
+                });
+        return guarded(call, readRetry);
+    }
+
+    /** What the provider knows of an idempotency key. */
+    public record KeyLookup(State state, ProviderPayment payment) {
+
+        public enum State {
+            /** A payment was created with the key. */
+            FOUND,
+            /** A create with the key is being processed: the provider has it, there is no payment yet. */
+            IN_FLIGHT,
+            /** The provider has no record of the key (404). */
+            NONE
+        }
+
+        static KeyLookup found(ProviderPayment payment) {
+            return new KeyLookup(State.FOUND, payment);
+        }
+    }
+
+    /** The payment created with this idempotency key, a create in flight with it (409), or none (404). */
+    public Mono<KeyLookup> findByIdempotencyKey(String idempotencyKey) {
+        Mono<KeyLookup> call = web.get().uri("/v1/payments/by-idempotency-key/{key}", idempotencyKey)
+                .exchangeToMono(response -> {
+                    if (response.statusCode().is2xxSuccessful()) {
+                        return response.bodyToMono(ProviderPayment.class).map(KeyLookup::found)
+                                .switchIfEmpty(Mono.error(() -> new EmptyAnswer("lookup")));
+                    }
+                    if (response.statusCode().value() == HttpStatus.NOT_FOUND.value()) {
+                        return response.releaseBody().thenReturn(new KeyLookup(KeyLookup.State.NONE, null));
+                    }
+                    if (response.statusCode().value() == HttpStatus.CONFLICT.value()) {
+                        return response.releaseBody().thenReturn(new KeyLookup(KeyLookup.State.IN_FLIGHT, null));
                     }
                     return failure(response);
                 });
@@ -105,63 +169,131 @@ public class ProviderClient {
         Mono<CancelResult> call = web.post().uri("/v1/payments/{id}/cancel", providerPaymentId)
                 .exchangeToMono(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
-                        return response.bodyToMono(ProviderPayment.class).map(p -> new CancelResult(true, p));
+                        return response.bodyToMono(ProviderPayment.class)
+                                .map(p -> new CancelResult(CancelResult.Kind.CANCELLED, p))
+                                .defaultIfEmpty(new CancelResult(CancelResult.Kind.CANCELLED, null));
                     }
                     if (response.statusCode().value() == HttpStatus.CONFLICT.value()) {
-                        return response.bodyToMono(NotCancellable.class).map(body -> new CancelResult(false, body.payment()));
+                        return response.bodyToMono(NotCancellable.class)
+                                .map(body -> new CancelResult(CancelResult.Kind.NOT_CANCELLABLE, body.payment()))
+                                .defaultIfEmpty(new CancelResult(CancelResult.Kind.NOT_CANCELLABLE, null));
+                    }
+                    if (response.statusCode().value() == HttpStatus.NOT_FOUND.value()) {
+                        return response.releaseBody().thenReturn(new CancelResult(CancelResult.Kind.UNKNOWN, null));
                     }
                     return failure(response);
                 });
         return guarded(call, null);
     }
 
-    /** The provider's answer to a cancel: cancelled, or not cancellable any more with the payment's real state. */
-    public record CancelResult(boolean cancelled, ProviderPayment payment) {
+    /**
+     * The provider's answer to a cancel: cancelled, not cancellable any more (with the payment's real state when the
+     * provider sent it), or unknown there (404: the provider never had it, or no longer has it).
+     */
+    public record CancelResult(Kind kind, ProviderPayment payment) {
+
+        public enum Kind { CANCELLED, NOT_CANCELLABLE, UNKNOWN }
     }
 
     record NotCancellable(String error, ProviderPayment payment) {
     }
 
+    /**
+     * Refunds a completed payment in full. Retried like create: every attempt carries the same key, so the payer is
+     * refunded at most once.
+     */
+    public Mono<ProviderRefund> refund(String providerPaymentId, long amountMinor, String currency, String reason,
+                                       String idempotencyKey) {
+        Mono<ProviderRefund> call = web.post().uri("/v1/payments/{id}/refund", providerPaymentId)
+                .header("Idempotency-Key", idempotencyKey)
+                .bodyValue(new RefundRequest(amountMinor, currency, reason))
+                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                        ? response.bodyToMono(ProviderRefund.class).switchIfEmpty(Mono.error(() -> new EmptyAnswer("refund")))
+                        : failure(response));
+        return guarded(call, createRetry);
+    }
+
+    record RefundRequest(long amountMinor, String currency, String reason) {
+    }
+
     private <T> Mono<T> failure(ClientResponse response) {
-        if (response.statusCode().is4xxClientError() && response.statusCode().value() != HttpStatus.CONFLICT.value()) {
+        int status = response.statusCode().value();
+        if (status == HttpStatus.CONFLICT.value()) {
+            // the contract's 409s: a refusal ("not_refundable"), else "key_in_flight" (retry with the same key), the safe
+            // reading whatever the body: a create that may be in flight is never taken for one that was refused
             return response.bodyToMono(String.class).defaultIfEmpty("")
-                    .flatMap(body -> Mono.error(new Rejected(response.statusCode().value(), body)));
+                    .flatMap(body -> Mono.error(body.contains("\"not_refundable\"") ? new Rejected(status, body) : new KeyInFlight()));
+        }
+        if (status == HttpStatus.TOO_MANY_REQUESTS.value()) {
+            Duration retryAfter = retryAfter(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+            return response.releaseBody().then(Mono.error(new Throttled(retryAfter)));
+        }
+        if (response.statusCode().is4xxClientError()) {
+            return response.bodyToMono(String.class).defaultIfEmpty("")
+                    .flatMap(body -> Mono.error(new Rejected(status, body)));
         }
         return response.createException().flatMap(Mono::error);
+    }
+
+    /** A {@code Retry-After} in seconds (the contract's form), or null when absent or unreadable. */
+    static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.strip());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private <T> Mono<T> guarded(Mono<T> call, Retry retry) {
         return Mono.defer(() -> {
             // set when an attempt may have reached the provider: then a later "not sent" does not prove nothing happened
             AtomicBoolean mayHaveReached = new AtomicBoolean();
+            // set when the provider said it holds the idempotency key (409 in flight)
+            AtomicBoolean keySeen = new AtomicBoolean();
+            AtomicReference<Duration> providerRetryAfter = new AtomicReference<>();
             Mono<T> attempt = call.transformDeferred(TimeLimiterOperator.of(timeLimiter))
                     .transformDeferred(CircuitBreakerOperator.of(breaker))
-                    .doOnError(e -> mayHaveReached.compareAndSet(false, !notSent(e)));
+                    .doOnError(e -> {
+                        mayHaveReached.compareAndSet(false, !notSent(e));
+                        keySeen.compareAndSet(false, e instanceof KeyInFlight);
+                        if (e instanceof Throttled throttled && throttled.retryAfter != null) {
+                            providerRetryAfter.set(throttled.retryAfter);
+                        }
+                    });
             if (retry != null) {
                 attempt = attempt.transformDeferred(RetryOperator.of(retry));
             }
-            return attempt.onErrorMap(e -> !(e instanceof ProviderException), e -> classify(e, mayHaveReached.get()));
+            return attempt.onErrorMap(e -> !(e instanceof ProviderException),
+                    e -> classify(e, mayHaveReached.get(), keySeen.get(), providerRetryAfter.get()));
         });
     }
 
+    /** Whether a failed attempt surely did nothing at the provider. */
     private static boolean notSent(Throwable e) {
-        return e instanceof CallNotPermittedException
+        return e instanceof CallNotPermittedException || e instanceof Throttled
                 || e instanceof WebClientRequestException && e.getCause() instanceof ConnectException;
     }
 
-    private ProviderException classify(Throwable e, boolean mayHaveReached) {
+    private ProviderException classify(Throwable e, boolean mayHaveReached, boolean keySeen, Duration providerRetryAfter) {
+        Duration retryAfter = providerRetryAfter != null && providerRetryAfter.compareTo(settings.retryAfter()) > 0
+                ? providerRetryAfter : settings.retryAfter();
         if (e instanceof Rejected rejected) {
             return new ProviderException(ProviderException.Kind.REJECTED,
-                    "The provider refused the request (" + rejected.status + ")", settings.retryAfter(), e);
+                    "The provider refused the request (" + rejected.status + ")", retryAfter, keySeen, e);
         }
         if (notSent(e) && !mayHaveReached) {
-            return new ProviderException(ProviderException.Kind.NOT_SENT, "The provider is unavailable", settings.retryAfter(), e);
+            return new ProviderException(ProviderException.Kind.NOT_SENT, "The provider is unavailable", retryAfter, false, e);
         }
         return new ProviderException(ProviderException.Kind.OUTCOME_UNKNOWN,
-                "The provider did not answer in time or failed", settings.retryAfter(), e);
+                keySeen ? "The provider was still processing the request" : "The provider did not answer in time or failed",
+                retryAfter, keySeen, e);
     }
 
-    /** A 4xx answer: the provider refused; neither retried nor counted by the circuit breaker. */
+    /** A 4xx answer other than 409 and 429: the provider refused; final, neither retried nor counted by the breaker. */
     static final class Rejected extends RuntimeException {
         final int status;
 
@@ -172,6 +304,30 @@ public class ProviderClient {
 
         private static String abbreviate(String body) {
             return body.length() > 300 ? body.substring(0, 300) + "…" : body;
+        }
+    }
+
+    /** 409: a request with the same idempotency key is still being processed; retried with the same key. */
+    static final class KeyInFlight extends RuntimeException {
+        KeyInFlight() {
+            super("provider answered 409: the idempotency key is in flight");
+        }
+    }
+
+    /** 429: the provider asks to slow down; retried after its {@code Retry-After}; nothing was done. */
+    static final class Throttled extends RuntimeException {
+        final Duration retryAfter;
+
+        Throttled(Duration retryAfter) {
+            super("provider answered 429" + (retryAfter == null ? "" : ", retry after " + retryAfter.toSeconds() + " s"));
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /** A 2xx without a body where the contract promises one: a provider fault, treated like a 5xx. */
+    static final class EmptyAnswer extends RuntimeException {
+        EmptyAnswer(String call) {
+            super("provider answered the " + call + " with an empty body");
         }
     }
 }

@@ -19,11 +19,21 @@ public class ProviderException extends RuntimeException {
 
     private final Kind kind;
     private final Duration retryAfter;
+    private final boolean keySeen;
 
-    ProviderException(Kind kind, String message, Duration retryAfter, Throwable cause) {
+    ProviderException(Kind kind, String message, Duration retryAfter, boolean keySeen, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.keySeen = keySeen;
+    }
+
+    /**
+     * Whether the provider said it holds the idempotency key (a 409 "key in flight"): the request reached it, so the
+     * payment may exist there even when a later lookup does not find it yet.
+     */
+    public boolean keySeen() {
+        return keySeen;
     }
 
     public Kind kind() {

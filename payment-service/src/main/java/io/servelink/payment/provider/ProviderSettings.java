@@ -17,12 +17,19 @@ import org.springframework.validation.annotation.Validated;
  * @param webhookSecret    HMAC-SHA256 key of the webhook signatures
  * @param webhookTolerance how far a webhook timestamp may be from our clock (replay window)
  * @param connectTimeout   TCP connect timeout of the HTTP client
- * @param retryAfter       what a 503 answer tells the caller to wait when the provider is unavailable
+ * @param retryAfter       what a 503 answer tells the caller to wait when the provider is unavailable (a provider's
+ *                         longer {@code Retry-After} wins)
+ * @param maxRetryAfter    the longest {@code Retry-After} of a 429 the client waits before its next attempt; a longer
+ *                         one ends the call
+ * @param webhookSecretPrevious the secret being retired during a rotation: signatures under it are accepted too
+ *                         (empty when no rotation is under way)
  */
 @Validated
 @ConfigurationProperties("servelink.payment.provider")
 public record ProviderSettings(@NotNull URI baseUrl, @NotBlank String apiKey, @NotBlank String webhookSecret,
                                @DefaultValue("5m") Duration webhookTolerance,
                                @DefaultValue("2s") Duration connectTimeout,
-                               @DefaultValue("30s") Duration retryAfter) {
+                               @DefaultValue("30s") Duration retryAfter,
+                               @DefaultValue("5s") Duration maxRetryAfter,
+                               @DefaultValue("") String webhookSecretPrevious) {
 }

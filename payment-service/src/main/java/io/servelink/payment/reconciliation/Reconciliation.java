@@ -19,8 +19,11 @@ import reactor.core.publisher.Mono;
 /**
  * Asks the provider about payments that stayed open longer than {@code min-age} and applies its answer
  * through the same state machine as the webhook, so a lost webhook still completes a payment exactly once.
- * A payment whose create answer was lost is looked up by its idempotency key; when the provider never got it,
- * the payment is failed ({@code never_reached_provider}).
+ * A payment whose create answer was lost is looked up by its idempotency key; when the provider has no record of
+ * the key and never acknowledged it (no create answer, no 409 "in flight"), the payment is failed
+ * ({@code never_reached_provider}). A payment still open {@code expire-after} after its creation (the payer never
+ * answered, or the provider no longer knows it) is cancelled at the provider and failed here ({@code expired}).
+ * Both are the platform's inference: a later {@code completed} from the provider completes the payment after all.
  */
 @Component
 class Reconciliation {
@@ -64,10 +67,7 @@ class Reconciliation {
 
     private Mono<Outcome> reconcile(UUID paymentId) {
         return openPayments.find(paymentId)
-                .flatMap(open -> open.providerPaymentId() != null
-                        ? provider.get(open.providerPaymentId()).map(Optional::of)
-                        : provider.findByIdempotencyKey(open.idempotencyKey()))
-                .flatMap(found -> found.map(p -> applyReport(paymentId, p)).orElseGet(() -> neverReached(paymentId)))
+                .flatMap(this::reconcile)
                 .defaultIfEmpty(Outcome.UNCHANGED)
                 .onErrorResume(e -> {
                     log.warn("Reconciliation of payment {} failed; retried next run: {} (cause: {})", paymentId, e.toString(),
@@ -76,21 +76,77 @@ class Reconciliation {
                 });
     }
 
-    private Mono<Outcome> applyReport(UUID paymentId, ProviderPayment reported) {
+    private Mono<Outcome> reconcile(OpenPayments.OpenPayment open) {
+        if (open.providerPaymentId() != null) {
+            return provider.get(open.providerPaymentId()).flatMap(found -> found
+                    .map(reported -> applyReport(open, reported))
+                    .orElseGet(() -> unknownAtProvider(open, "the provider no longer knows " + open.providerPaymentId())));
+        }
+        return provider.findByIdempotencyKey(open.idempotencyKey()).flatMap(lookup -> switch (lookup.state()) {
+            case FOUND -> applyReport(open, lookup.payment());
+            case IN_FLIGHT -> settlement.markReached(open.id())
+                    .then(expired(open) ? expire(open, null) : Mono.just(Outcome.UNCHANGED));
+            case NONE -> open.reachedProvider()
+                    ? unknownAtProvider(open, "the provider acknowledged its key but has no payment under it")
+                    : neverReached(open.id());
+        });
+    }
+
+    private boolean expired(OpenPayments.OpenPayment open) {
+        return !open.createdAt().plus(settings.expireAfter()).isAfter(clock.instant());
+    }
+
+    private Mono<Outcome> applyReport(OpenPayments.OpenPayment open, ProviderPayment reported) {
         Optional<PaymentStatus> status = PaymentStatus.fromWire(reported.status());
         if (status.isEmpty()) {
+            log.warn("Payment {}: the provider reports the unknown status '{}'; left as it is", open.id(), reported.status());
             return Mono.just(Outcome.ERROR);
         }
-        return settlement.apply(new PaymentSettlement.PaymentRef(paymentId, reported.id()),
+        return settlement.apply(new PaymentSettlement.PaymentRef(open.id(), reported.id()),
                         new ReportedStatus(status.get(), reported.amountMinor(), reported.currency(), reported.failureReason()),
                         "reconciliation")
-                .map(result -> result.outcome() == SettlementOutcome.APPLIED || result.outcome() == SettlementOutcome.FLAGGED_MISMATCH
-                        ? Outcome.CHANGED : Outcome.UNCHANGED);
+                .flatMap(result -> result.status() != null && result.status().isOpen() && expired(open)
+                        ? cancelAndExpire(open, reported.id())
+                        : Mono.just(changed(result.outcome())));
+    }
+
+    private static Outcome changed(SettlementOutcome outcome) {
+        return switch (outcome) {
+            case APPLIED, COMPLETED_LATE, FLAGGED_MISMATCH, FLAGGED_CONTRADICTION -> Outcome.CHANGED;
+            default -> Outcome.UNCHANGED;
+        };
+    }
+
+    /** The provider does not know the payment (any more): it waits for its expiry, then ends. */
+    private Mono<Outcome> unknownAtProvider(OpenPayments.OpenPayment open, String why) {
+        if (!expired(open)) {
+            log.info("Payment {}: {}; it expires at {}", open.id(), why, open.createdAt().plus(settings.expireAfter()));
+            return Mono.just(Outcome.UNCHANGED);
+        }
+        return expire(open, null);
+    }
+
+    /** Cancels an expired payment at the provider; what the provider answers decides how it ends here. */
+    private Mono<Outcome> cancelAndExpire(OpenPayments.OpenPayment open, String providerId) {
+        return provider.cancel(providerId).flatMap(result -> switch (result.kind()) {
+            case CANCELLED -> expire(open, PaymentStatus.CANCELLED);
+            case UNKNOWN -> expire(open, null);
+            case NOT_CANCELLABLE -> result.payment() == null ? Mono.just(Outcome.UNCHANGED)
+                    : settlement.apply(new PaymentSettlement.PaymentRef(open.id(), providerId),
+                            new ReportedStatus(PaymentStatus.fromWire(result.payment().status()).orElse(PaymentStatus.PENDING),
+                                    result.payment().amountMinor(), result.payment().currency(),
+                                    result.payment().failureReason()), "cancel refusal")
+                            .map(applied -> changed(applied.outcome()));
+        });
+    }
+
+    private Mono<Outcome> expire(OpenPayments.OpenPayment open, PaymentStatus providerAnswer) {
+        return settlement.close(open.id(), PaymentSettlement.Inference.EXPIRED, providerAnswer)
+                .map(result -> changed(result.outcome()));
     }
 
     private Mono<Outcome> neverReached(UUID paymentId) {
-        return settlement.apply(new PaymentSettlement.PaymentRef(paymentId, null),
-                        new ReportedStatus(PaymentStatus.FAILED, null, null, "never_reached_provider"), "reconciliation")
-                .map(result -> result.outcome() == SettlementOutcome.APPLIED ? Outcome.CHANGED : Outcome.UNCHANGED);
+        return settlement.close(paymentId, PaymentSettlement.Inference.NEVER_REACHED, null)
+                .map(result -> changed(result.outcome()));
     }
 }

@@ -3,6 +3,7 @@ package io.servelink.payment.simulator;
 import io.servelink.payment.provider.CreateProviderPayment;
 import io.servelink.payment.provider.NextAction;
 import io.servelink.payment.provider.ProviderPayment;
+import io.servelink.payment.provider.ProviderRefund;
 import io.servelink.payment.provider.ProviderSettings;
 import io.servelink.payment.webhook.WebhookSignature;
 import java.net.URI;
@@ -52,6 +53,7 @@ class ProviderSimulator {
 
     private final Map<String, Simulated> payments = new ConcurrentHashMap<>();
     private final Map<String, String> idsByKey = new ConcurrentHashMap<>();
+    private final Map<String, ProviderRefund> refundsByKey = new ConcurrentHashMap<>();
     private final ProviderSettings settings;
     private final WebhookSignature signer;
     private final JsonMapper json;
@@ -123,8 +125,46 @@ class ProviderSimulator {
     @GetMapping("/v1/payments/by-idempotency-key/{key}")
     ResponseEntity<?> byKey(@RequestHeader(name = SimulatorApiKeyFilter.API_KEY_HEADER, required = false) String authorization,
                             @PathVariable("key") String key) {
+        if (!authorized(authorization)) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("error", "unauthorized"));
+        }
         String id = idsByKey.get(key);
         return id == null ? ResponseEntity.notFound().build() : get(authorization, id);
+    }
+
+    record RefundBody(Long amountMinor, String currency, String reason) {
+    }
+
+    /** Refunds a completed payment in full, at once; the same Idempotency-Key answers the same refund. */
+    @PostMapping("/v1/payments/{id}/refund")
+    ResponseEntity<?> refund(@RequestHeader(name = SimulatorApiKeyFilter.API_KEY_HEADER, required = false) String authorization,
+                             @RequestHeader(name = "Idempotency-Key", required = false) String key,
+                             @PathVariable("id") String id, @RequestBody RefundBody body) {
+        if (!authorized(authorization)) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("error", "unauthorized"));
+        }
+        if (key == null || key.isBlank() || key.length() > 100) {
+            return ResponseEntity.badRequest().body(Map.of("error", "invalid_request", "field", "idempotency_key", "message", "is required"));
+        }
+        Simulated current = payments.get(id);
+        if (current == null) {
+            return ResponseEntity.notFound().build();
+        }
+        ProviderPayment paid = current.payment();
+        if (body.amountMinor() == null || body.amountMinor() <= 0 || body.amountMinor() > paid.amountMinor()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "invalid_request", "field", "amount_minor", "message", "is invalid"));
+        }
+        if (!"completed".equals(paid.status())) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "not_refundable", "payment", paid));
+        }
+        ProviderRefund existing = refundsByKey.get(key);
+        if (existing != null) {
+            return ResponseEntity.ok(existing);
+        }
+        ProviderRefund refund = new ProviderRefund("re_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16), id,
+                "succeeded", body.amountMinor(), paid.currency(), null);
+        ProviderRefund first = refundsByKey.putIfAbsent(key, refund);
+        return first != null ? ResponseEntity.ok(first) : ResponseEntity.status(HttpStatus.CREATED).body(refund);
     }
 
     @PostMapping("/v1/payments/{id}/cancel")

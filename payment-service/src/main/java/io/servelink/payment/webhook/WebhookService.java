@@ -8,6 +8,7 @@ import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.payment.payment.PaymentSettlement;
 import io.servelink.payment.payment.PaymentStatus;
 import io.servelink.payment.payment.ReportedStatus;
+import io.servelink.payment.provider.FailureReasons;
 import io.servelink.payment.provider.ProviderSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Receives provider webhooks: verifies the signature over the raw bytes, records every delivery in
  * {@code payment_webhooks}, and applies a signed one once per provider event id, in one transaction with
- * the payment's state change (so a redelivery racing the first finds the event already there).
+ * the payment's state change (so a redelivery racing the first finds the event already there). A signed delivery is
+ * always stored and acknowledged: one this service does not understand (an unknown event type or status, a body of
+ * another shape) is answered {@code 200 unrecognized} and marked for an operator ({@code review_reason}), since the
+ * provider retrying it would never change the answer.
  */
 @Service
 class WebhookService {
@@ -51,7 +55,8 @@ class WebhookService {
     WebhookService(ProviderSettings provider, PaymentSettlement settlement, AuditLog audit, DatabaseClient db,
                    JsonMapper json, TransactionalOperator transactions, Clock clock, MeterRegistry meters) {
         this.meters = meters;
-        this.signature = new WebhookSignature(provider.webhookSecret(), provider.webhookTolerance());
+        this.signature = new WebhookSignature(provider.webhookSecret(), provider.webhookSecretPrevious(),
+                provider.webhookTolerance());
         this.settlement = settlement;
         this.audit = audit;
         this.db = db;
@@ -82,18 +87,38 @@ class WebhookService {
             return reject(raw, verdict, origin);
         }
         Optional<WebhookEvent> parsed = parse(body);
-        Optional<PaymentStatus> status = parsed.map(WebhookEvent::payment).flatMap(p -> PaymentStatus.fromWire(p.status()));
-        if (parsed.isEmpty() || parsed.get().eventId() == null || parsed.get().eventId().isBlank() || status.isEmpty()) {
-            return insert(null, null, null, null, raw, true, "malformed", origin)
-                    .then(Mono.error(ApiProblem.invalid("body", "is not a payment webhook of the documented shape")));
+        if (parsed.isEmpty() || parsed.get().eventId() == null || parsed.get().eventId().isBlank()) {
+            return unrecognized(null, raw, "not a webhook of the documented shape (no event_id)", origin);
         }
-        return apply(parsed.get(), status.get(), raw, origin);
+        WebhookEvent event = parsed.get();
+        if (WebhookEvent.REFUND_STATUS_CHANGED.equals(event.type()) && event.refund() != null) {
+            return applyRefund(event, raw, origin);
+        }
+        if (!WebhookEvent.PAYMENT_STATUS_CHANGED.equals(event.type()) || event.payment() == null) {
+            return unrecognized(event.eventId(), raw, "unknown event type " + abbreviate(String.valueOf(event.type())), origin);
+        }
+        Optional<PaymentStatus> status = PaymentStatus.fromWire(event.payment().status());
+        if (status.isEmpty()) {
+            return unrecognized(event.eventId(), raw, "unknown payment status " + abbreviate(String.valueOf(event.payment().status())),
+                    origin);
+        }
+        return apply(event, status.get(), raw, origin);
+    }
+
+    /** A signed delivery this service does not understand: stored, acknowledged, marked for an operator. */
+    private Mono<Receipt> unrecognized(String eventId, String raw, String why, RequestOrigin origin) {
+        log.warn("Signed webhook {} not understood ({}); stored for review and acknowledged", eventId, why);
+        return insert(eventId, null, null, raw, true, "unrecognized", why, origin)
+                .map(rowId -> new Receipt("unrecognized", null))
+                .defaultIfEmpty(new Receipt("duplicate", null));
     }
 
     private Mono<Receipt> apply(WebhookEvent event, PaymentStatus status, String raw, RequestOrigin origin) {
         WebhookEvent.ReportedPayment reported = event.payment();
         UUID paymentId = metadataPaymentId(reported);
-        return insert(event.eventId(), paymentId, reported.id(), status.wire(), raw, true, "received", origin)
+        String review = FailureReasons.isListed(reported.failureReason()) ? null
+                : "unlisted failure_reason " + abbreviate(reported.failureReason()) + " (recorded as other)";
+        return insert(event.eventId(), reported.id(), status.wire(), raw, true, "received", review, origin)
                 .flatMap(rowId -> settlement.apply(new PaymentSettlement.PaymentRef(paymentId, reported.id()),
                                 new ReportedStatus(status, reported.amountMinor(), reported.currency(), reported.failureReason()),
                                 "webhook " + event.eventId())
@@ -102,6 +127,15 @@ class WebhookService {
                     log.info("Webhook event {} was already processed; redelivery acknowledged", event.eventId());
                     return new Receipt("duplicate", paymentId == null ? null : paymentId.toString());
                 }))
+                .as(transactions::transactional);
+    }
+
+    private Mono<Receipt> applyRefund(WebhookEvent event, String raw, RequestOrigin origin) {
+        WebhookEvent.ReportedRefund refund = event.refund();
+        return insert(event.eventId(), refund.paymentId(), null, raw, true, "received", null, origin)
+                .flatMap(rowId -> settlement.refundReported(refund.paymentId(), refund.id(), refund.status())
+                        .flatMap(result -> recordOutcome(rowId, result)))
+                .switchIfEmpty(Mono.fromSupplier(() -> new Receipt("duplicate", null)))
                 .as(transactions::transactional);
     }
 
@@ -120,7 +154,7 @@ class WebhookService {
     private Mono<Receipt> reject(String raw, WebhookSignature.Verdict verdict, RequestOrigin origin) {
         String reason = verdict.name().toLowerCase(java.util.Locale.ROOT);
         log.warn("Webhook rejected from {}: signature {}", origin.remoteAddress(), reason);
-        return insert(null, null, null, null, raw, false, "rejected_" + reason, origin)
+        return insert(null, null, null, raw, false, "rejected_" + reason, null, origin)
                 .then(audit.record(new AuditEntry("payment-provider", REJECTED, null, null, origin, Map.of("reason", reason))))
                 .as(transactions::transactional)
                 .then(Mono.error(new ApiProblem(HttpStatus.UNAUTHORIZED, INVALID_SIGNATURE, "Invalid webhook signature",
@@ -128,18 +162,21 @@ class WebhookService {
     }
 
     /** Stores a delivery; empty when a signed delivery with the same event id is already stored. */
-    private Mono<Long> insert(String eventId, UUID paymentId, String providerPaymentId, String status, String raw,
-                              boolean signatureOk, String outcome, RequestOrigin origin) {
+    private Mono<Long> insert(String eventId, String providerPaymentId, String status, String raw, boolean signatureOk,
+                              String outcome, String review, RequestOrigin origin) {
         return db.sql("INSERT INTO payment_webhooks (provider_event_id, payment_id, provider_payment_id, reported_status, "
-                        + "raw_body, signature_ok, outcome, remote_address) VALUES (:event, :payment, :providerId, :status, :raw, "
-                        + ":ok, :outcome, :remote) ON CONFLICT (provider_event_id) WHERE signature_ok DO NOTHING RETURNING id")
-                .bind("event", Parameter.fromOrEmpty(Optional.ofNullable(eventId).map(e -> e.length() > 100 ? e.substring(0, 100) : e).orElse(null), String.class))
+                        + "raw_body, signature_ok, outcome, review_reason, remote_address) VALUES (:event, :payment, :providerId, "
+                        + ":status, :raw, :ok, :outcome, :review, :remote) "
+                        + "ON CONFLICT (provider_event_id) WHERE signature_ok DO NOTHING RETURNING id")
+                .bind("event", Parameter.fromOrEmpty(eventId == null ? null : abbreviate(eventId), String.class))
                 .bind("payment", Parameter.fromOrEmpty(null, UUID.class))
                 .bind("providerId", Parameter.fromOrEmpty(providerPaymentId == null ? null : abbreviate(providerPaymentId), String.class))
                 .bind("status", Parameter.fromOrEmpty(status, String.class))
                 .bind("raw", raw)
                 .bind("ok", signatureOk)
                 .bind("outcome", outcome)
+                .bind("review", Parameter.fromOrEmpty(review == null ? null : review.length() > 200 ? review.substring(0, 200) : review,
+                        String.class))
                 .bind("remote", Parameter.fromOrEmpty(origin.remoteAddress(), String.class))
                 .map((row, meta) -> row.get("id", Long.class))
                 .one();
@@ -147,7 +184,7 @@ class WebhookService {
 
     private Optional<WebhookEvent> parse(byte[] body) {
         try {
-            return Optional.ofNullable(json.readValue(body, WebhookEvent.class)).filter(e -> e.payment() != null);
+            return Optional.ofNullable(json.readValue(body, WebhookEvent.class));
         } catch (JacksonException e) {
             return Optional.empty();
         }
@@ -163,6 +200,6 @@ class WebhookService {
     }
 
     private static String abbreviate(String value) {
-        return value.length() > 100 ? value.substring(0, 100) : value;
+        return value == null ? null : value.length() > 100 ? value.substring(0, 100) : value;
     }
 }

@@ -6,7 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -14,6 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
  * The webhook signature of docs/PAYMENT_BACKEND_SPEC.md: header {@code X-Servelink-Signature: sha256=<hex>} with
  * the HMAC-SHA256 of {@code <timestamp> + "." + <raw body>} under the shared secret, and
  * {@code X-Servelink-Timestamp} (unix seconds) within a tolerance of our clock, which bounds replays.
+ *
+ * <p>The hex is sent in lower case and read in either case. During a rotation of the secret the provider sends one
+ * {@code sha256=} value per secret, separated by commas; the receiver holds the new secret and the one being retired,
+ * and a delivery is valid when any value matches under either. Values of other schemes are skipped.
  */
 public final class WebhookSignature {
 
@@ -26,17 +32,34 @@ public final class WebhookSignature {
         VALID, MISSING, MALFORMED, STALE, MISMATCH
     }
 
-    private final byte[] secret;
+    private final List<byte[]> secrets;
     private final Duration tolerance;
 
     public WebhookSignature(String secret, Duration tolerance) {
-        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this(secret, null, tolerance);
+    }
+
+    /** A receiver during a rotation: signatures under the new {@code secret} or the {@code previous} one are valid. */
+    public WebhookSignature(String secret, String previous, Duration tolerance) {
+        List<byte[]> keys = new ArrayList<>();
+        keys.add(secret.getBytes(StandardCharsets.UTF_8));
+        if (previous != null && !previous.isBlank()) {
+            keys.add(previous.getBytes(StandardCharsets.UTF_8));
+        }
+        this.secrets = List.copyOf(keys);
         this.tolerance = tolerance;
     }
 
-    /** The signature header value for a body signed at {@code timestamp} (what the provider sends). */
+    /**
+     * The signature header value for a body signed at {@code timestamp} (what the provider sends): one value per
+     * secret this signer holds, the current one first.
+     */
     public String sign(long timestamp, byte[] body) {
-        return PREFIX + HexFormat.of().formatHex(hmac(timestamp, body));
+        StringBuilder header = new StringBuilder();
+        for (byte[] secret : secrets) {
+            header.append(header.isEmpty() ? "" : ",").append(PREFIX).append(HexFormat.of().formatHex(hmac(secret, timestamp, body)));
+        }
+        return header.toString();
     }
 
     public Verdict verify(String timestampHeader, String signatureHeader, byte[] body, Instant now) {
@@ -44,24 +67,35 @@ public final class WebhookSignature {
             return Verdict.MISSING;
         }
         long timestamp;
-        byte[] presented;
+        List<byte[]> presented = new ArrayList<>();
         try {
             timestamp = Long.parseLong(timestampHeader.strip());
-            String value = signatureHeader.strip();
-            if (!value.startsWith(PREFIX)) {
-                return Verdict.MALFORMED;
+            for (String value : signatureHeader.split(",", 10)) {
+                String candidate = value.strip();
+                if (candidate.startsWith(PREFIX)) {
+                    presented.add(HexFormat.of().parseHex(candidate.substring(PREFIX.length())));
+                }
             }
-            presented = HexFormat.of().parseHex(value.substring(PREFIX.length()));
         } catch (IllegalArgumentException e) {
+            return Verdict.MALFORMED;
+        }
+        if (presented.isEmpty()) {
             return Verdict.MALFORMED;
         }
         if (Math.abs(now.getEpochSecond() - timestamp) > tolerance.toSeconds()) {
             return Verdict.STALE;
         }
-        return MessageDigest.isEqual(hmac(timestamp, body), presented) ? Verdict.VALID : Verdict.MISMATCH;
+        boolean valid = false;
+        for (byte[] secret : secrets) {
+            byte[] expected = hmac(secret, timestamp, body);
+            for (byte[] candidate : presented) {
+                valid |= MessageDigest.isEqual(expected, candidate);
+            }
+        }
+        return valid ? Verdict.VALID : Verdict.MISMATCH;
     }
 
-    private byte[] hmac(long timestamp, byte[] body) {
+    private static byte[] hmac(byte[] secret, long timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));

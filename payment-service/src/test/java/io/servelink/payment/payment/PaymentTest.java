@@ -65,7 +65,7 @@ class PaymentTest {
 
     @Test
     void settlingTheSameStatusTwiceChangesNothingAndPublishesNothing() {
-        Payment completed = pending().complete(T1).payment();
+        Payment completed = pending().settle(report(PaymentStatus.COMPLETED), T1).payment();
         Payment.Settlement again = completed.settle(report(PaymentStatus.COMPLETED), T1.plusSeconds(5));
 
         assertThat(again.outcome()).isEqualTo(SettlementOutcome.UNCHANGED);
@@ -94,5 +94,67 @@ class PaymentTest {
             assertThat(s.payment().flaggedMismatch()).isTrue();
             assertThat(s.event()).isEmpty();
         }
+    }
+
+    @Test
+    void aCompletionReportedAfterThePlatformClosedThePaymentByInferenceCompletesItAndCausesPaymentCompleted() {
+        Payment neverReached = pending().closeByInference("never_reached_provider", null, T1).payment();
+        Payment expired = pending().settle(report(PaymentStatus.PENDING), T0)
+                .payment().closeByInference("expired", PaymentStatus.PENDING, T1).payment();
+        Payment cancelledUnknownToProvider = pending().cancel(T1).payment();
+
+        for (Payment closed : new Payment[] {neverReached, expired, cancelledUnknownToProvider}) {
+            Payment.Settlement late = closed.settle(report(PaymentStatus.COMPLETED), T1.plusSeconds(60));
+
+            assertThat(late.outcome()).isEqualTo(SettlementOutcome.COMPLETED_LATE);
+            assertThat(late.payment().status()).isEqualTo(PaymentStatus.COMPLETED);
+            assertThat(late.payment().failureReason()).isNull();
+            assertThat(late.payment().providerStatus()).isEqualTo(PaymentStatus.COMPLETED);
+            assertThat(late.event()).get().isInstanceOf(PaymentCompleted.class);
+        }
+    }
+
+    @Test
+    void aCompletionContradictingACancellationTheProviderReportedChangesNothingAndIsMarkedForReview() {
+        Payment cancelledByProvider = pending().settle(report(PaymentStatus.CANCELLED), T1).payment();
+
+        Payment.Settlement contradiction = cancelledByProvider.settle(report(PaymentStatus.COMPLETED), T1.plusSeconds(60));
+
+        assertThat(contradiction.outcome()).isEqualTo(SettlementOutcome.FLAGGED_CONTRADICTION);
+        assertThat(contradiction.payment().status()).isEqualTo(PaymentStatus.CANCELLED);
+        assertThat(contradiction.payment().reviewReason()).isEqualTo("provider reported completed after cancelled");
+        assertThat(contradiction.event()).isEmpty();
+    }
+
+    @Test
+    void aFailureContradictingACompletionTheProviderReportedKeepsThePaymentCompletedAndMarksIt() {
+        Payment completed = pending().settle(report(PaymentStatus.COMPLETED), T1).payment();
+
+        Payment.Settlement contradiction = completed.settle(report(PaymentStatus.FAILED), T1.plusSeconds(60));
+
+        assertThat(contradiction.outcome()).isEqualTo(SettlementOutcome.FLAGGED_CONTRADICTION);
+        assertThat(contradiction.payment().status()).isEqualTo(PaymentStatus.COMPLETED);
+        assertThat(contradiction.payment().reviewReason()).isNotNull();
+    }
+
+    @Test
+    void aFailureReportedForAPaymentClosedByInferenceIsRecordedAsTheProvidersWithoutAnEvent() {
+        Payment expired = pending().closeByInference("expired", null, T1).payment();
+
+        Payment.Settlement failed = expired.settle(report(PaymentStatus.FAILED), T1.plusSeconds(60));
+
+        assertThat(failed.outcome()).isEqualTo(SettlementOutcome.UNCHANGED);
+        assertThat(failed.payment().providerStatus()).isEqualTo(PaymentStatus.FAILED);
+        assertThat(failed.event()).isEmpty();
+        // from now on a completion contradicts the provider's own failure
+        assertThat(failed.payment().settle(report(PaymentStatus.COMPLETED), T1.plusSeconds(90)).outcome())
+                .isEqualTo(SettlementOutcome.FLAGGED_CONTRADICTION);
+    }
+
+    @Test
+    void aFailureReasonTheContractDoesNotListIsRecordedAsOther() {
+        Payment failed = pending().settle(new ReportedStatus(PaymentStatus.FAILED, 900L, "EUR", "sim_card_on_fire"), T1).payment();
+
+        assertThat(failed.failureReason()).isEqualTo("other");
     }
 }

@@ -181,7 +181,11 @@ class WebhookIT extends PaymentItSupport {
     }
 
     @Test
-    void refusesASignedButMalformedWebhookWith400() {
-        deliverSigned("{\"event_id\": \"evt-x\", \"payment\": {\"status\": \"paid\"}}").expectStatus().isBadRequest();
+    void acknowledgesASignedWebhookOfAnUnknownStatusAndKeepsItForReview() {
+        deliverSigned("{\"event_id\": \"evt-x\", \"type\": \"payment.status_changed\", \"payment\": {\"status\": \"paid\"}}")
+                .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("unrecognized");
+
+        assertThat(queryString("SELECT review_reason FROM payment_webhooks WHERE provider_event_id = 'evt-x'"))
+                .isEqualTo("unknown payment status paid");
     }
 }

@@ -66,4 +66,44 @@ class WebhookSignatureTest {
         assertThat(signature.verify(Long.toString(ts), good.substring("sha256=".length()), BODY, NOW)).isEqualTo(Verdict.MALFORMED);
         assertThat(signature.verify(Long.toString(ts), "sha256=zz", BODY, NOW)).isEqualTo(Verdict.MALFORMED);
     }
+
+    @Test
+    void signsInLowerCaseHexAndAcceptsUpperCaseHex() {
+        long ts = NOW.getEpochSecond();
+        String good = signature.sign(ts, BODY);
+        String hex = good.substring("sha256=".length());
+
+        assertThat(hex).isEqualTo(hex.toLowerCase(java.util.Locale.ROOT));
+        assertThat(signature.verify(Long.toString(ts), "sha256=" + hex.toUpperCase(java.util.Locale.ROOT), BODY, NOW))
+                .isEqualTo(Verdict.VALID);
+    }
+
+    @Test
+    void duringARotationAcceptsEitherSecretAndAHeaderCarryingBothSignatures() {
+        long ts = NOW.getEpochSecond();
+        WebhookSignature receiver = new WebhookSignature("new-secret", "old-secret", Duration.ofMinutes(5));
+        String underOld = new WebhookSignature("old-secret", Duration.ofMinutes(5)).sign(ts, BODY);
+        String underNew = new WebhookSignature("new-secret", Duration.ofMinutes(5)).sign(ts, BODY);
+        String providerDuringRotation = new WebhookSignature("new-secret", "old-secret", Duration.ofMinutes(5)).sign(ts, BODY);
+
+        assertThat(providerDuringRotation).matches("sha256=[0-9a-f]{64},sha256=[0-9a-f]{64}");
+        assertThat(receiver.verify(Long.toString(ts), underOld, BODY, NOW)).isEqualTo(Verdict.VALID);
+        assertThat(receiver.verify(Long.toString(ts), underNew, BODY, NOW)).isEqualTo(Verdict.VALID);
+        assertThat(receiver.verify(Long.toString(ts), providerDuringRotation, BODY, NOW)).isEqualTo(Verdict.VALID);
+        // a receiver that already dropped the old secret still accepts the pair, through the new one
+        assertThat(new WebhookSignature("new-secret", Duration.ofMinutes(5)).verify(Long.toString(ts), providerDuringRotation, BODY, NOW))
+                .isEqualTo(Verdict.VALID);
+        // and one that has not picked up the new secret yet refuses what only the new one signed
+        assertThat(new WebhookSignature("old-secret", Duration.ofMinutes(5)).verify(Long.toString(ts), underNew, BODY, NOW))
+                .isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void skipsValuesOfOtherSchemesButNeedsOneSha256Value() {
+        long ts = NOW.getEpochSecond();
+        String good = signature.sign(ts, BODY);
+
+        assertThat(signature.verify(Long.toString(ts), "sha512=abcd, " + good, BODY, NOW)).isEqualTo(Verdict.VALID);
+        assertThat(signature.verify(Long.toString(ts), "sha512=abcd", BODY, NOW)).isEqualTo(Verdict.MALFORMED);
+    }
 }
