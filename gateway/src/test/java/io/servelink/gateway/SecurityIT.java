@@ -101,6 +101,8 @@ class SecurityIT {
                 EndpointMatrix.publicRead("GET /"),
                 EndpointMatrix.publicRead("* /**").path("/index.html"),
                 EndpointMatrix.publicRead("* /**").path("/app/main.js"),
+                // the payment outcome page (the provider's return_url): the shell, for GET only (PaymentOutcomePageIT)
+                EndpointMatrix.publicRead("GET /billing/payments/{payment_id}"),
                 EndpointMatrix.anyUser("* /**").path("/application.yml"),
                 EndpointMatrix.publicRead("* /webjars/**").path("/webjars/chart.js/4.5.1/dist/chart.umd.js"));
     }

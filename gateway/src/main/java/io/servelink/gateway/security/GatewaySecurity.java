@@ -2,6 +2,7 @@ package io.servelink.gateway.security;
 
 import io.servelink.contracts.spring.SecuritySettings;
 import io.servelink.contracts.spring.ServelinkAutoConfiguration;
+import io.servelink.gateway.dashboard.DashboardPages;
 import io.servelink.gateway.ingress.IngressHosts;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -54,6 +56,8 @@ class GatewaySecurity {
         return ServelinkAutoConfiguration.statelessTokenChain(http.securityMatcher(notProjectHosts), decoder)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(publicPaths.toArray(String[]::new)).permitAll()
+                        // the dashboard's payment outcome page (the provider's return_url): its shell, GET only
+                        .pathMatchers(HttpMethod.GET, DashboardPages.PAYMENT_OUTCOME).permitAll()
                         .anyExchange().authenticated())
                 .build();
     }
