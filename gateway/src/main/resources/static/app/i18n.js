@@ -72,10 +72,12 @@ const en = {
   'pay.submit': 'Pay',
   'pay.started': 'Payment started.',
   'pay.next_action': 'Next step: {instruction}',
-  'pay.open_checkout': 'Open the payment page',
+  'pay.next_redirect': 'pay on the payment provider’s page.',
+  'pay.open_checkout': 'Continue to the payment page',
+  'pay.checkout_returns': 'Once you have paid there, you come back to this dashboard and see the outcome.',
   'pay.status': 'Payment status: {status}',
   'pay.completed': 'Payment completed.',
-  'pay.failed': 'Payment failed ({reason}).',
+  'pay.failed': 'Payment failed: {reason}.',
   'pay.cancelled': 'Payment cancelled.',
   'pay.waiting_plan': 'Payment completed; activating your plan…',
   'pay.now_pro': 'Your team is now on Pro.',
@@ -91,6 +93,51 @@ const en = {
   'status.waiting': 'waiting for you',
   'status.resolved': 'resolved',
   'status.closed': 'closed',
+  'reason.payer_declined': 'you declined the payment or did not confirm it',
+  'reason.declined': 'the payment provider declined it',
+  'reason.provider_rejected': 'the payment provider refused to start it',
+  'reason.provider_unavailable': 'the payment provider could not be reached',
+  'reason.never_reached_provider': 'it never reached the payment provider',
+  'reason.expired': 'it was not confirmed in time',
+  'reason.payer_timeout': 'you did not confirm it in time',
+  'reason.insufficient_funds': 'the account or card did not have enough funds',
+  'reason.card_declined': 'your card was declined',
+  'reason.authentication_failed': 'the card or account holder could not be verified',
+  'reason.limit_exceeded': 'it went over a limit of your card or account',
+  'reason.network_error': 'a network error interrupted it',
+  'reason.fraud_suspected': 'the payment provider blocked it as a security measure',
+  'reason.other': 'the payment provider did not accept it',
+  'outcome.signin': 'Sign in to see the outcome of your payment.',
+  'outcome.title.completed': 'Payment received',
+  'outcome.title.failed': 'Payment failed',
+  'outcome.title.cancelled': 'Payment cancelled',
+  'outcome.title.waiting': 'Waiting for confirmation',
+  'outcome.title.other': 'Your payment',
+  'outcome.this_payment': 'this payment',
+  'outcome.completed': 'Payment received for {description}. Thank you!',
+  'outcome.next.plan_upgrade': 'Your team moves to the Pro plan within a few seconds: see Plan & payments.',
+  'outcome.next.renewal': 'Your Pro plan is extended within a few seconds: see Plan & payments.',
+  'outcome.next.addon': 'The add-on becomes active within a few seconds and raises your limits: see Add-ons.',
+  'outcome.next.other': 'What you bought is activated within a few seconds.',
+  'outcome.failed': 'The payment did not go through: {reason}.',
+  'outcome.cancelled': 'This payment was cancelled.',
+  'outcome.try_again': 'You can start a new payment from Plan & payments.',
+  'outcome.waiting': 'Waiting for the payment provider to confirm your payment. This page checks again every few seconds and updates by itself.',
+  'outcome.checked': 'Last checked at {time}.',
+  'outcome.flagged': 'The amount the payment provider reported does not match this payment. Our team is reviewing it; contact support if you have questions.',
+  'outcome.description': 'Description',
+  'outcome.amount': 'Amount',
+  'outcome.method': 'Payment method',
+  'outcome.status': 'Status',
+  'outcome.team': 'Team',
+  'outcome.started': 'Started',
+  'outcome.settled': 'Ended',
+  'outcome.reference': 'Payment reference',
+  'outcome.back': 'Back to Plan & payments',
+  'outcome.to_addons': 'See your add-ons',
+  'outcome.not_found': 'Payment not found',
+  'outcome.not_found_detail': 'There is no such payment in your teams. Check the link, or sign in with the account that made the payment.',
+  'outcome.reference_was': 'Reference in the link: {id}',
   'history.title': 'Payment history',
   'history.date': 'Date',
   'history.description': 'Description',
@@ -245,10 +292,12 @@ const fr = {
   'pay.submit': 'Payer',
   'pay.started': 'Paiement lancé.',
   'pay.next_action': 'Étape suivante : {instruction}',
-  'pay.open_checkout': 'Ouvrir la page de paiement',
+  'pay.next_redirect': 'payez sur la page du prestataire de paiement.',
+  'pay.open_checkout': 'Continuer vers la page de paiement',
+  'pay.checkout_returns': 'Une fois le paiement fait, vous revenez sur ce tableau de bord et voyez le résultat.',
   'pay.status': 'État du paiement : {status}',
   'pay.completed': 'Paiement effectué.',
-  'pay.failed': 'Paiement échoué ({reason}).',
+  'pay.failed': 'Paiement échoué : {reason}.',
   'pay.cancelled': 'Paiement annulé.',
   'pay.waiting_plan': 'Paiement effectué ; activation de votre offre…',
   'pay.now_pro': 'Votre équipe est maintenant en Pro.',
@@ -264,6 +313,51 @@ const fr = {
   'status.waiting': 'en attente de votre réponse',
   'status.resolved': 'résolu',
   'status.closed': 'fermé',
+  'reason.payer_declined': 'vous avez refusé le paiement ou ne l’avez pas confirmé',
+  'reason.declined': 'le prestataire de paiement l’a refusé',
+  'reason.provider_rejected': 'le prestataire de paiement a refusé de le lancer',
+  'reason.provider_unavailable': 'le prestataire de paiement était injoignable',
+  'reason.never_reached_provider': 'il n’est jamais parvenu au prestataire de paiement',
+  'reason.expired': 'il n’a pas été confirmé à temps',
+  'reason.payer_timeout': 'vous ne l’avez pas confirmé à temps',
+  'reason.insufficient_funds': 'le compte ou la carte n’avait pas assez de fonds',
+  'reason.card_declined': 'votre carte a été refusée',
+  'reason.authentication_failed': 'le titulaire de la carte ou du compte n’a pas pu être vérifié',
+  'reason.limit_exceeded': 'il dépassait une limite de votre carte ou de votre compte',
+  'reason.network_error': 'une erreur réseau l’a interrompu',
+  'reason.fraud_suspected': 'le prestataire de paiement l’a bloqué par mesure de sécurité',
+  'reason.other': 'le prestataire de paiement ne l’a pas accepté',
+  'outcome.signin': 'Connectez-vous pour voir le résultat de votre paiement.',
+  'outcome.title.completed': 'Paiement reçu',
+  'outcome.title.failed': 'Paiement échoué',
+  'outcome.title.cancelled': 'Paiement annulé',
+  'outcome.title.waiting': 'En attente de confirmation',
+  'outcome.title.other': 'Votre paiement',
+  'outcome.this_payment': 'ce paiement',
+  'outcome.completed': 'Paiement reçu pour {description}. Merci !',
+  'outcome.next.plan_upgrade': 'Votre équipe passe à l’offre Pro d’ici quelques secondes : voir Offre et paiements.',
+  'outcome.next.renewal': 'Votre offre Pro est prolongée d’ici quelques secondes : voir Offre et paiements.',
+  'outcome.next.addon': 'L’option devient active d’ici quelques secondes et augmente vos limites : voir Options.',
+  'outcome.next.other': 'Votre achat est activé d’ici quelques secondes.',
+  'outcome.failed': 'Le paiement n’a pas abouti : {reason}.',
+  'outcome.cancelled': 'Ce paiement a été annulé.',
+  'outcome.try_again': 'Vous pouvez lancer un nouveau paiement depuis Offre et paiements.',
+  'outcome.waiting': 'En attente de la confirmation du prestataire de paiement. Cette page vérifie à nouveau toutes les quelques secondes et se met à jour toute seule.',
+  'outcome.checked': 'Dernière vérification à {time}.',
+  'outcome.flagged': 'Le montant indiqué par le prestataire de paiement ne correspond pas à ce paiement. Notre équipe le vérifie ; contactez l’assistance pour toute question.',
+  'outcome.description': 'Description',
+  'outcome.amount': 'Montant',
+  'outcome.method': 'Moyen de paiement',
+  'outcome.status': 'État',
+  'outcome.team': 'Équipe',
+  'outcome.started': 'Commencé le',
+  'outcome.settled': 'Terminé le',
+  'outcome.reference': 'Référence du paiement',
+  'outcome.back': 'Retour à Offre et paiements',
+  'outcome.to_addons': 'Voir vos options',
+  'outcome.not_found': 'Paiement introuvable',
+  'outcome.not_found_detail': 'Aucun paiement de ce type dans vos équipes. Vérifiez le lien, ou connectez-vous avec le compte qui a payé.',
+  'outcome.reference_was': 'Référence dans le lien : {id}',
   'history.title': 'Historique des paiements',
   'history.date': 'Date',
   'history.description': 'Description',
@@ -369,6 +463,11 @@ export function setLang(code) {
   document.documentElement.lang = code;
 }
 
+/** Whether the dictionaries have this key (t() answers the key itself for one they lack). */
+export function has(key) {
+  return key in dictionaries[current] || key in dictionaries.en;
+}
+
 export function t(key, params = {}) {
   const text = dictionaries[current][key] ?? dictionaries.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
@@ -391,8 +490,22 @@ export function formatNumber(value, digits = 0) {
   return new Intl.NumberFormat(current, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
 }
 
+/** Amounts are integer minor units of the currency (900 EUR = 9.00 EUR; XAF has none: 900 XAF = 900 XAF). */
 export function formatMoney(minor, currency) {
-  return new Intl.NumberFormat(current, { style: 'currency', currency }).format(minor / 100);
+  const amount = Number(minor);
+  if (!Number.isFinite(amount)) return '';
+  try {
+    const format = new Intl.NumberFormat(current, { style: 'currency', currency });
+    return format.format(amount / 10 ** format.resolvedOptions().maximumFractionDigits);
+  } catch {
+    // not an ISO 4217 code Intl knows: the figure as two-decimal minor units, and the code as sent
+    return `${formatNumber(amount / 100, 2)} ${currency ?? ''}`.trim();
+  }
+}
+
+/** A time of day on the browser's clock (e.g. when a status was last checked). */
+export function formatTime(date) {
+  return new Intl.DateTimeFormat(current, { timeStyle: 'medium' }).format(date);
 }
 
 export function formatDate(iso, withTime = false) {

@@ -1,4 +1,5 @@
-// Servelink customer dashboard: a hash-routed single page on the public API (docs/dashboard.md).
+// Servelink customer dashboard: a hash-routed single page on the public API (docs/dashboard.md), plus one page at a
+// path of its own: /billing/payments/{id}, where the payment provider returns the payer after a card checkout.
 import { session, devToken, whenUnauthenticated } from './api.js';
 import { t, lang, setLang } from './i18n.js';
 import { h, clear } from './dom.js';
@@ -7,6 +8,7 @@ import { billingView } from './views/billing.js';
 import { addonsView } from './views/addons.js';
 import { supportView } from './views/support.js';
 import { analyticsView } from './views/analytics.js';
+import { paymentOutcomeView } from './views/payment.js';
 import { errorBox } from './views/common.js';
 
 const main = document.getElementById('main');
@@ -14,6 +16,18 @@ const announcer = document.getElementById('announcer');
 const TEAM_KEY = 'servelink.team';
 
 const views = { usage: usageView, billing: billingView, addons: addonsView, support: supportView, analytics: analyticsView };
+/** The payment outcome page (the gateway serves this shell there too); its id, or null on any other path. */
+const PAYMENT_PAGE = /^\/billing\/payments\/([^/]+)\/?$/;
+
+function paymentPageId() {
+  const match = location.pathname.match(PAYMENT_PAGE);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
 
 /** What every view gets: the team, API access, announcements for screen readers, a way to stop its timers. */
 function context(params) {
@@ -24,6 +38,8 @@ function context(params) {
     params,
     announce,
     navigate: (hash) => { location.hash = hash; },
+    /** Makes this team the current one (if the token has it), e.g. the team of the payment shown. */
+    selectTeam: (slug) => { if (teams().includes(slug)) sessionStorage.setItem(TEAM_KEY, slug); },
     onLeave: (fn) => cleanups.push(fn),
     cleanups,
   };
@@ -72,22 +88,28 @@ async function route() {
   if (active) active.cleanups.forEach((fn) => fn());
   active = null;
   renderChrome();
-  const claims = session.claims();
-  if (!claims || teams().length === 0) {
-    await signInView(claims && teams().length === 0 ? t('signin.noteams') : null);
+  const paymentId = paymentPageId();
+  const [name, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
+  if (paymentId !== null && views[name]) {
+    // a hash route from the payment page (the app's pages live at "/"): go there
+    location.replace(`/${location.hash}`);
     return;
   }
-  const [name, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
-  const view = views[name] ? name : 'usage';
+  const claims = session.claims();
+  if (!claims || teams().length === 0) {
+    await signInView(claims && teams().length === 0 ? t('signin.noteams') : null, paymentId !== null ? t('outcome.signin') : null);
+    return;
+  }
+  const view = paymentId !== null ? null : views[name] ? name : 'usage';
   document.querySelectorAll('#nav a').forEach((link) => {
     if (link.dataset.route === view) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   });
-  const ctx = context(rest.filter(Boolean));
+  const ctx = context(paymentId !== null ? [paymentId] : rest.filter(Boolean));
   active = ctx;
   clear(main).append(h('p', { class: 'muted' }, t('common.loading')));
   try {
-    const content = await views[view](ctx);
+    const content = await (paymentId !== null ? paymentOutcomeView : views[view])(ctx);
     if (active !== ctx) return;
     clear(main).append(content);
   } catch (error) {
@@ -101,7 +123,7 @@ async function route() {
   }
 }
 
-async function signInView(message) {
+async function signInView(message, intro) {
   const tokenInput = h('textarea', { id: 'token-input', rows: 3, autocomplete: 'off', spellcheck: 'false' });
   const error = h('p', { class: 'field-error', role: 'alert' }, message || '');
   const demo = h('button', { type: 'button', id: 'demo-sign-in', hidden: true }, t('signin.demo'));
@@ -113,6 +135,7 @@ async function signInView(message) {
   });
   const form = h('form', { class: 'card', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, t('signin.title')),
+    intro ? h('p', { class: 'notice', 'data-testid': 'signin-reason' }, intro) : null,
     h('p', {}, t('signin.intro')),
     h('div', { class: 'actions' }, demo),
     h('label', { for: 'token-input' }, t('signin.token')), tokenInput, error,
@@ -137,7 +160,7 @@ async function signInView(message) {
 
 function signIn(token) {
   session.signIn(token);
-  if (!location.hash || location.hash === '#/') location.hash = '#/usage';
+  if (paymentPageId() === null && (!location.hash || location.hash === '#/')) location.hash = '#/usage';
   else route();
   announce(t('signin.as', { who: session.claims()?.email || session.claims()?.sub }));
 }

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { t, formatDate, formatMoney } from '../i18n.js';
 import { h, field } from '../dom.js';
-import { badge, errorBox, followPayment, paymentMethodFields, path } from './common.js';
+import { badge, errorBox, failureReason, followPayment, paymentMethodFields, path } from './common.js';
 import { limitsCard } from './usage.js';
 
 export async function addonsView(ctx) {
@@ -57,7 +57,7 @@ function buyCard(ctx, available, limitsBox, list) {
         ctx.announce(t('addons.bought'));
       } else {
         follow.append(h('p', { class: 'notice error', role: 'alert' },
-          final.status === 'failed' ? t('pay.failed', { reason: final.failure_reason || '' }) : t('pay.cancelled')));
+          final.status === 'failed' ? t('pay.failed', { reason: failureReason(final.failure_reason) }) : t('pay.cancelled')));
       }
       await showList(ctx, list);
     } catch (error) {

@@ -2,7 +2,7 @@
 import { api, download } from '../api.js';
 import { t, formatDate, formatMoney } from '../i18n.js';
 import { h } from '../dom.js';
-import { badge, errorBox, followPayment, pager, paymentMethodFields, planName, path } from './common.js';
+import { badge, errorBox, failureReason, followPayment, pager, paymentMethodFields, planName, path } from './common.js';
 
 const PAGE_SIZE = 10;
 
@@ -54,7 +54,7 @@ function planCard(ctx, limits, refreshHistory) {
         open.hidden = true;
       }
       else follow.append(h('p', { class: 'notice error', role: 'alert' },
-        final.status === 'failed' ? t('pay.failed', { reason: final.failure_reason || '' }) : t('pay.cancelled')));
+        final.status === 'failed' ? t('pay.failed', { reason: failureReason(final.failure_reason) }) : t('pay.cancelled')));
     } catch (error) {
       if (error.problem) methods.showProblem(error.problem);
       else follow.append(errorBox(error));
@@ -101,5 +101,5 @@ async function showHistory(ctx, box, page) {
       h('thead', {}, h('tr', {}, ['history.date', 'history.description', 'history.amount', 'history.method', 'history.status', 'history.invoice']
         .map((key) => h('th', { scope: 'col', class: key === 'history.amount' ? 'num' : null }, t(key))))),
       h('tbody', {}, rows))),
-    result.total > PAGE_SIZE ? pager(page, PAGE_SIZE, result.total, (next) => showHistory(ctx, box, next)) : null);
+    result.total > PAGE_SIZE ? pager(page, PAGE_SIZE, result.total, (next) => showHistory(ctx, box, next)) : '');
 }

@@ -1,6 +1,6 @@
 // Pieces several views share: usage meters, payment follow-up, status badges, pagers.
 import { api, ApiError } from '../api.js';
-import { t, formatBytes, formatNumber } from '../i18n.js';
+import { t, has, formatBytes, formatNumber } from '../i18n.js';
 import { h, uid } from '../dom.js';
 
 export const WARNING_PERCENT = 80;
@@ -34,7 +34,17 @@ export function meter(label, used, limit, testId) {
 }
 
 export function badge(status) {
-  return h('span', { class: `badge ${status}`, 'data-status': status }, t(`status.${status}`));
+  return h('span', { class: `badge ${status}`, 'data-status': status }, statusWord(status));
+}
+
+/** A status in words; one this version does not know is shown as the API names it. */
+export function statusWord(status) {
+  return has(`status.${status}`) ? t(`status.${status}`) : String(status ?? '');
+}
+
+/** Why a payment failed, in words (payment-service's failure_reason codes; none or an unknown one: a generic reason). */
+export function failureReason(code) {
+  return has(`reason.${code}`) ? t(`reason.${code}`) : t('reason.other');
 }
 
 /**
@@ -46,15 +56,20 @@ export function followPayment(payment, box, ctx) {
   const next = payment.next_action || {};
   box.replaceChildren(
     h('p', { class: 'notice', 'data-testid': 'next-action' },
-      t('pay.next_action', { instruction: next.instruction || next.type || '' }), ' ',
-      next.url ? h('a', { href: next.url, target: '_blank', rel: 'noopener', 'data-testid': 'checkout-link' }, t('pay.open_checkout')) : null),
+      t('pay.next_action', { instruction: next.instruction
+        || (next.type === 'redirect' ? t('pay.next_redirect') : next.type) || '' }), ' ',
+      // The provider's page opens in this tab: after paying, it returns the browser to the payment's outcome page
+      // (/billing/payments/{id}, payment-service's return_url), still signed in (the token is kept per tab).
+      next.url ? h('a', { href: next.url, 'data-testid': 'checkout-link' }, t('pay.open_checkout')) : null),
+    // (replaceChildren, unlike h(), would write a null as the text "null")
+    next.url ? h('p', { class: 'muted' }, t('pay.checkout_returns')) : '',
     status);
   let last = null;
   const show = (current) => {
     if (current.status !== last) {
       last = current.status;
-      status.replaceChildren(t('pay.status', { status: t(`status.${current.status}`) }), ' ', badge(current.status));
-      ctx.announce(t('pay.status', { status: t(`status.${current.status}`) }));
+      status.replaceChildren(t('pay.status', { status: statusWord(current.status) }), ' ', badge(current.status));
+      ctx.announce(t('pay.status', { status: statusWord(current.status) }));
     }
   };
   show(payment);

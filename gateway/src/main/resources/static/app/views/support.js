@@ -33,7 +33,7 @@ async function showTickets(ctx, box, page) {
       h('thead', {}, h('tr', {}, ['support.subject', 'support.status', 'support.priority', 'support.updated']
         .map((key) => h('th', { scope: 'col' }, t(key))))),
       h('tbody', {}, rows))),
-    result.total > PAGE_SIZE ? pager(page, PAGE_SIZE, result.total, (next) => showTickets(ctx, box, next)) : null);
+    result.total > PAGE_SIZE ? pager(page, PAGE_SIZE, result.total, (next) => showTickets(ctx, box, next)) : '');
 }
 
 function newTicket(ctx) {

@@ -24,6 +24,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -35,7 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The customer dashboard in headless Chromium (Debian's chromium and chromedriver, never a downloaded browser)
  * against the local stack: the demo owner signs in with the local token, sees usage move after traffic, upgrades
  * to Pro through the simulated provider, buys an add-on and sees the limits grow, opens a ticket and sees the
- * agent's reply arrive live. Saves screenshots of the main pages to docs/screenshots/.
+ * agent's reply arrive live, pays by card through the simulated provider's checkout page and lands on the payment's
+ * outcome page. Saves screenshots of the main pages to docs/screenshots/ (and of further states of the outcome page to
+ * target/screenshots/, for looking at).
  *
  * <p>The stack is started by the test (the README's launcher) unless {@code -De2e.base-url} points at a running one.
  * The steps build on each other (one team, one browser session), so they run in order.
@@ -230,6 +233,149 @@ class DashboardE2EIT {
         new Select(byTestIdOrId("lang-select")).selectByValue("en");
     }
 
+    @Test
+    @Order(7)
+    void paysByCardAndLandsOnThePaymentsOutcomePage() {
+        navigate("billing", "Plan & payments");
+        visible("upgrade").click();
+        visible("method-credit_card").click();
+        visible("pay-upgrade").click();
+
+        // The provider's checkout page opens in this tab; its Pay button completes the payment and sends the browser
+        // (303) to the payment's return_url, /billing/payments/{payment_id} on the gateway.
+        visible("checkout-link").click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Simulated card checkout"));
+        browser.findElement(By.cssSelector("form button[type='submit']")).click();
+        wait.until(ExpectedConditions.urlMatches("^" + baseUrl + "/billing/payments/[0-9a-f-]{36}$"));
+
+        // Still signed in (the token is kept per tab); the status may need a moment (the provider's webhook).
+        wait.until(ExpectedConditions.attributeToBe(testId("payment-outcome"), "data-status", "completed"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Payment received");
+        assertThat(text("outcome-message")).contains("Payment received for Pro plan, 30 days.")
+                .contains("Your team moves to the Pro plan");
+        assertThat(text("outcome-description")).isEqualTo("Pro plan, 30 days");
+        assertThat(text("outcome-amount")).isEqualTo("€9.00");
+        assertThat(text("outcome-method")).isEqualTo("Card");
+        assertThat(text("outcome-status")).isEqualTo("completed");
+        assertThat(text("outcome-reference")).isEqualTo(browser.getCurrentUrl().replaceAll(".*/", ""));
+        assertNoMissingValues();
+        screenshot("payment-outcome");
+
+        new Select(byTestIdOrId("lang-select")).selectByValue("fr");
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Paiement reçu"));
+        assertThat(text("outcome-message")).contains("Paiement reçu pour Pro plan, 30 days.");
+        assertThat(text("outcome-amount")).matches("9,00[\\s\\u00a0\\u202f]€");
+        assertThat(text("outcome-method")).isEqualTo("Carte");
+        assertThat(text("outcome-status")).isEqualTo("effectué");
+        assertThat(text("back-to-billing")).isEqualTo("Retour à Offre et paiements");
+        assertNoMissingValues();
+        screenshot("payment-outcome-fr");
+        new Select(byTestIdOrId("lang-select")).selectByValue("en");
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Payment received"));
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        wait.until(driver -> visible("outcome-amount").isDisplayed());
+        assertThat((Boolean) browser.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
+                .as("no sideways scrolling at phone width").isTrue();
+        assertNoMissingValues();
+        screenshot("payment-outcome-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+
+        visible("back-to-billing").click();
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Plan & payments"));
+        wait.until(driver -> visible("history").findElements(By.cssSelector("[data-testid='payment-row'][data-status='completed']"))
+                .stream().anyMatch(row -> row.getText().contains("Card")));
+        assertNoMissingValues();
+    }
+
+    @Test
+    @Order(8)
+    void theOutcomePageFollowsAnOpenPaymentUntilItEnds() throws Exception {
+        String started = startUpgrade("{\"payment_method\": \"credit_card\"}");
+        String paymentId = JsonPath.read(started, "$.payment_id");
+        String checkout = JsonPath.read(started, "$.next_action.url");
+
+        browser.get(baseUrl + "/billing/payments/" + paymentId);
+        wait.until(ExpectedConditions.attributeToBe(testId("payment-outcome"), "data-status", "pending"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Waiting for confirmation");
+        assertThat(text("outcome-message")).contains("Waiting for the payment provider to confirm your payment");
+        assertThat(text("outcome-checked")).startsWith("Last checked at");
+        assertNoMissingValues();
+        extraScreenshot("payment-outcome-waiting");
+
+        // The payer pays on the provider's page (its Pay button posts this); the open page sees it without a reload.
+        browser.executeScript("window.e2eSamePage = true;");
+        HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(checkout + "/confirm"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(paid.statusCode()).isEqualTo(303);
+        assertThat(paid.headers().firstValue("Location")).hasValue(baseUrl + "/billing/payments/" + paymentId);
+        wait.until(ExpectedConditions.attributeToBe(testId("payment-outcome"), "data-status", "completed"));
+        assertThat(browser.executeScript("return window.e2eSamePage === true")).isEqualTo(true);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Payment received");
+        assertNoMissingValues();
+    }
+
+    @Test
+    @Order(9)
+    void aPayerWhoIsNotSignedInSignsInFirstAndSeesWhyThePaymentFailed() throws Exception {
+        // Mobile Money to a number ending in 0000: the simulated provider declines it after a few seconds.
+        String paymentId = JsonPath.read(startUpgrade("{\"payment_method\": \"mobile_money\", \"phone\": \"+237670000000\"}"),
+                "$.payment_id");
+        String original = browser.getWindowHandle();
+        browser.switchTo().newWindow(WindowType.TAB); // a tab of its own: no token in its session storage
+        try {
+            browser.get(baseUrl + "/billing/payments/" + paymentId);
+            assertThat(text("signin-reason")).isEqualTo("Sign in to see the outcome of your payment.");
+            assertNoMissingValues();
+            extraScreenshot("payment-outcome-signin");
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("demo-sign-in"))).click();
+
+            wait.until(ExpectedConditions.attributeToBe(testId("payment-outcome"), "data-status", "failed"));
+            assertThat(browser.getCurrentUrl()).isEqualTo(baseUrl + "/billing/payments/" + paymentId);
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Payment failed");
+            assertThat(text("outcome-message"))
+                    .contains("The payment did not go through: you declined the payment or did not confirm it.")
+                    .contains("You can start a new payment from Plan & payments.");
+            assertThat(text("outcome-method")).isEqualTo("Mobile Money");
+            assertNoMissingValues();
+            extraScreenshot("payment-outcome-failed");
+
+            browser.get(baseUrl + "/billing/payments/" + UUID.randomUUID());
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Payment not found"));
+            assertThat(text("outcome-message")).startsWith("There is no such payment in your teams.");
+            assertNoMissingValues();
+            extraScreenshot("payment-outcome-not-found");
+            browser.get(baseUrl + "/billing/payments/not-a-payment");
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Payment not found"));
+
+            // Another team's payment does not exist for its caller.
+            browser.executeScript("sessionStorage.setItem('servelink.token', arguments[0]);", devToken("team=someone-else&role=owner"));
+            browser.get(baseUrl + "/billing/payments/" + paymentId);
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Payment not found"));
+            assertNoMissingValues();
+        } finally {
+            browser.close();
+            browser.switchTo().window(original);
+        }
+    }
+
+    /** Starts a Pro payment of the demo team through the API, as the owner; answers resources-service's 202 body. */
+    private static String startUpgrade(String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/resources/demo/upgrade"))
+                .header("Authorization", "Bearer " + devToken("team=demo&role=owner"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return response.body();
+    }
+
+    /** What the page shows (and its title) has no value missing from its data: no "null", "undefined", "NaN", no key. */
+    private static void assertNoMissingValues() {
+        String shown = (String) browser.executeScript("return document.title + '\\n' + document.body.innerText;");
+        assertThat(shown).doesNotContainPattern("\\b(null|undefined|NaN)\\b")
+                .doesNotContainPattern("\\b(outcome|reason|status|pay|signin|common)\\.[a-z_.]+");
+    }
+
     private static void navigate(String route, String heading) {
         browser.findElement(By.cssSelector("#nav a[data-route='" + route + "']")).click();
         wait.until(ExpectedConditions.textToBe(By.tagName("h1"), heading));
@@ -267,9 +413,18 @@ class DashboardE2EIT {
     }
 
     private static void screenshot(String name) {
+        saveScreenshot(root.resolve("docs/screenshots"), name);
+    }
+
+    /** A state worth looking at but not shown in the docs: deploy/e2e/target/screenshots/. */
+    private static void extraScreenshot(String name) {
+        saveScreenshot(Path.of("target/screenshots").toAbsolutePath(), name);
+    }
+
+    private static void saveScreenshot(Path directory, String name) {
         try {
             Path file = browser.getScreenshotAs(OutputType.FILE).toPath();
-            Path target = Files.createDirectories(root.resolve("docs/screenshots")).resolve(name + ".png");
+            Path target = Files.createDirectories(directory).resolve(name + ".png");
             Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new IllegalStateException("Could not save the screenshot " + name, e);
