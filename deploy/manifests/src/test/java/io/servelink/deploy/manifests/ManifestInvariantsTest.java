@@ -53,6 +53,25 @@ class ManifestInvariantsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("overlays")
+    void theIngressRoutesThePaymentReturnUrlsHostToTheGatewaysDashboard(Repository.Rendered rendered) {
+        java.net.URI returnUrl = java.net.URI.create(rendered.get("ConfigMap", "payment-service").at("/data/SERVELINK_PAYMENT_RETURN_URL")
+                .asText().replace("{payment_id}", "id"));
+        ObjectNode ingress = rendered.get("Ingress", "gateway");
+        JsonNode rule = StreamSupport.stream(ingress.at("/spec/rules").spliterator(), false)
+                .filter(r -> r.path("host").asText().equals(returnUrl.getHost())).findFirst().orElse(null);
+
+        assertThat(rule).as("an Ingress rule for " + returnUrl.getHost()).isNotNull();
+        assertThat(StreamSupport.stream(rule.at("/http/paths").spliterator(), false)
+                .filter(path -> returnUrl.getPath().startsWith(path.path("path").asText()))
+                .map(path -> path.at("/backend/service/name").asText()))
+                .as("the rule passes " + returnUrl.getPath() + " to the gateway").contains("gateway");
+        assertThat(StreamSupport.stream(ingress.at("/spec/tls").spliterator(), false)
+                .flatMap(tls -> StreamSupport.stream(tls.path("hosts").spliterator(), false)).map(JsonNode::asText))
+                .as("TLS for " + returnUrl.getHost()).contains(returnUrl.getHost());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
     void everyContainerHasActuatorProbesResourcesAndRunsNonRootOnAReadOnlyFilesystem(Repository.Rendered rendered) {
         for (ObjectNode deployment : rendered.ofKind("Deployment")) {
             JsonNode pod = deployment.at("/spec/template/spec");
