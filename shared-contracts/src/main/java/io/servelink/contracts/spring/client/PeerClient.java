@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * A call is built on {@link #web()} and then guarded: {@link #idempotent} for a GET or a call that carries an
  * {@code Idempotency-Key} (time limiter inside the circuit breaker inside the retry), {@link #once} for anything else
  * (time limiter inside the circuit breaker, no retry). The rules are the same for every peer and set here, not in
- * configuration: a retry follows an I/O error, a timeout, or a 502, 503 or 504, never a 4xx; the breaker ignores
+ * configuration: a retry follows an I/O error, a timeout, or a 500, 502, 503 or 504, never a 4xx; the breaker ignores
  * {@link PeerRejected} (a 4xx). Configuration sets the numbers: attempts and waits, breaker windows, time limits.
  * <p>
  * Errors: {@code onStatus(HttpStatusCode::isError, peer::problem)} turns a 4xx into {@link PeerRejected} holding
@@ -36,7 +36,7 @@ import reactor.core.publisher.Mono;
  */
 public final class PeerClient {
 
-    private static final Set<Integer> RETRIED_STATUSES = Set.of(502, 503, 504);
+    private static final Set<Integer> RETRIED_STATUSES = Set.of(500, 502, 503, 504);
 
     private final String name;
     private final WebClient web;
@@ -84,7 +84,7 @@ public final class PeerClient {
         return once(call).transformDeferred(RetryOperator.of(retry.get()));
     }
 
-    /** Whether a failed attempt is worth another: an I/O error, a timeout, a 502, 503 or 504. Never a 4xx. */
+    /** Whether a failed attempt is worth another: an I/O error, a timeout, a 500, 502, 503 or 504. Never a 4xx. */
     public static boolean retryable(Throwable e) {
         if (e instanceof PeerFailed failed) {
             return failed.status() != null && RETRIED_STATUSES.contains(failed.status().value());

@@ -4,7 +4,7 @@ import org.springframework.http.HttpStatusCode;
 
 /**
  * A peer answered 5xx (or an answer it owes, such as a body, was missing): the peer failed. It counts against the
- * circuit breaker; 502, 503 and 504 are retried where the call may be repeated.
+ * circuit breaker; 500, 502, 503 and 504 are retried where the call may be repeated.
  */
 public class PeerFailed extends RuntimeException {
 

@@ -134,15 +134,26 @@ class PeerClientTest {
     }
 
     @Test
-    void a500IsAFailureCountedByTheBreakerButNotRetried() {
-        peer.stubFor(get("/price").willReturn(aResponse().withStatus(500)));
+    void a501IsAFailureCountedByTheBreakerButNotRetried() {
+        peer.stubFor(get("/price").willReturn(aResponse().withStatus(501)));
         PeerClient client = client();
 
         assertThatThrownBy(() -> client.idempotent(read(client)).block(Duration.ofSeconds(10)))
-                .isInstanceOfSatisfying(PeerFailed.class, failed -> assertThat(failed.status().value()).isEqualTo(500));
+                .isInstanceOfSatisfying(PeerFailed.class, failed -> assertThat(failed.status().value()).isEqualTo(501));
 
         peer.verify(1, getRequestedFor(urlEqualTo("/price")));
         assertThat(client.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void a500IsRetriedAndEachAttemptCountsAgainstTheBreaker() {
+        peer.stubFor(get("/price").willReturn(aResponse().withStatus(500)));
+        PeerClient client = client();
+
+        assertThatThrownBy(() -> client.idempotent(read(client)).block(Duration.ofSeconds(10))).isInstanceOf(PeerFailed.class);
+
+        peer.verify(3, getRequestedFor(urlEqualTo("/price")));
+        assertThat(client.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
     }
 
     @Test
