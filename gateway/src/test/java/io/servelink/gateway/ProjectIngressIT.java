@@ -55,6 +55,7 @@ class ProjectIngressIT {
     private static final WireMockServer chunkingUpstream = wireMock(Options.ChunkedEncodingPolicy.ALWAYS);
     private static final WireMockServer otherUpstream = wireMock(Options.ChunkedEncodingPolicy.NEVER);
     private static final WireMockServer usageService = wireMock(Options.ChunkedEncodingPolicy.NEVER);
+    private static final WireMockServer paymentService = wireMock(Options.ChunkedEncodingPolicy.NEVER);
     private static final String OPERATOR = TestTokens.platform(PlatformRole.OPERATOR);
 
     @LocalServerPort
@@ -75,6 +76,7 @@ class ProjectIngressIT {
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         registry.add("servelink.gateway.services.usage", usageService::baseUrl);
+        registry.add("servelink.gateway.services.payment", paymentService::baseUrl);
         registry.add("servelink.gateway.ingress.upstream-read-timeout", () -> "2s");
     }
 
@@ -90,6 +92,7 @@ class ProjectIngressIT {
         otherUpstream.stop();
         chunkingUpstream.stop();
         usageService.stop();
+        paymentService.stop();
     }
 
     // ---- byte counting -------------------------------------------------------------------------------------
@@ -473,6 +476,22 @@ class ProjectIngressIT {
                 .header("traceparent", CLIENT_TRACEPARENT).exchange().expectStatus().isOk();
 
         String relayed = usageService.findAll(getRequestedFor(urlPathEqualTo("/api/usage/traced"))).getFirst().getHeader("traceparent");
+        assertThat(relayed).as("same trace, the gateway's own span as parent")
+                .startsWith("00-" + TRACE_ID + "-").isNotEqualTo(CLIENT_TRACEPARENT);
+    }
+
+    @Test
+    void aPaymentCallContinuesTheCallersTraceIntoPaymentService() {
+        paymentService.stubFor(post(urlPathEqualTo("/api/payments/traced/initiate")).willReturn(aResponse().withStatus(201)
+                .withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE).withBody("{}")));
+
+        api().post().uri("/api/payments/traced/initiate").header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.owner("traced"))
+                .header("traceparent", CLIENT_TRACEPARENT).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"purpose\": \"plan_upgrade\", \"reference\": \"plan:pro\", \"payment_method\": \"credit_card\"}")
+                .exchange().expectStatus().isCreated();
+
+        String relayed = paymentService.findAll(postRequestedFor(urlPathEqualTo("/api/payments/traced/initiate"))).getFirst()
+                .getHeader("traceparent");
         assertThat(relayed).as("same trace, the gateway's own span as parent")
                 .startsWith("00-" + TRACE_ID + "-").isNotEqualTo(CLIENT_TRACEPARENT);
     }

@@ -193,6 +193,25 @@ class AddonsAndPlansIT extends ResourcesITSupport {
     }
 
     @Test
+    void aPurchaseCarriesTheCallersTraceToPaymentService() throws Exception {
+        makePro("traced");
+        stubInitiate("pay-traced", Map.of("type", "push", "instruction", "Approve on your phone"));
+        String traceId = "5b8efff798038103d269b633813fc60c";
+        String callerTraceparent = "00-" + traceId + "-eee19b7ec3c1b174-01";
+
+        client().post().uri("/api/resources/{team}/purchase", "traced")
+                .header("Authorization", bearer(ownerOf("traced"))).header("traceparent", callerTraceparent)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("resource_type", "ram", "quantity", 1, "payment_method", "credit_card"))
+                .exchange().expectStatus().isCreated();
+
+        String relayed = PAYMENT_SERVICE.findAll(postRequestedFor(urlPathEqualTo("/api/payments/traced/initiate"))).getFirst()
+                .getHeader("traceparent");
+        assertThat(relayed).as("the initiate request continues the caller's trace, as a child span")
+                .startsWith("00-" + traceId + "-").isNotEqualTo(callerTraceparent);
+    }
+
+    @Test
     void anOpenCircuitAnswers503WithoutCallingPaymentService() throws Exception {
         makePro("tripped");
         circuitBreakers.circuitBreaker("payments").transitionToOpenState();

@@ -1,5 +1,6 @@
 package io.servelink.gateway.metering;
 
+import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -154,7 +155,8 @@ class TrafficSender implements SmartLifecycle {
     }
 
     private void run() {
-        Duration backoff = settings.retryBackoff();
+        IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(settings.retryBackoff(), 2, settings.maxRetryBackoff());
+        int failedInARow = 0;
         long drainUntil = Long.MAX_VALUE;
         while (running || System.nanoTime() < drainUntil) {
             if (!running && drainUntil == Long.MAX_VALUE) {
@@ -167,10 +169,10 @@ class TrafficSender implements SmartLifecycle {
                 }
                 LockSupport.parkNanos(IDLE_WAIT.toNanos());
             } else if (sendBatch(batch) == 0) {
-                LockSupport.parkNanos(backoff.toNanos());
-                backoff = backoff.multipliedBy(2).compareTo(settings.maxRetryBackoff()) > 0 ? settings.maxRetryBackoff() : backoff.multipliedBy(2);
+                failedInARow++;
+                LockSupport.parkNanos(Duration.ofMillis(backoff.apply(failedInARow)).toNanos());
             } else {
-                backoff = settings.retryBackoff();
+                failedInARow = 0;
             }
         }
         if (buffer.size() > 0) {

@@ -2,7 +2,6 @@ package io.servelink.payment.provider;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
@@ -11,8 +10,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
-import io.netty.channel.ChannelOption;
+import io.servelink.contracts.spring.client.PeerClient;
+import io.servelink.contracts.spring.client.PeerClients;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -21,22 +20,19 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.http.codec.json.JacksonJsonDecoder;
-import org.springframework.http.codec.json.JacksonJsonEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one client of the payment provider (contract: docs/PAYMENT_BACKEND_SPEC.md, which lists every answer a call
- * may get and what this client makes of it). Every call runs under the Resilience4j time limiter and circuit breaker
- * {@code provider}; reads retry ({@code provider-read}, GET is idempotent), and so do create and refund
- * ({@code provider-create}) because every attempt carries the same {@code Idempotency-Key}. Cancel is not retried.
+ * may get and what this client makes of it), built as the {@link PeerClient} {@code provider} (Boot's WebClient, the
+ * connect and response timeouts of {@link ProviderSettings}). Every call runs under the Resilience4j time limiter and
+ * circuit breaker {@code provider}. The contract's answers decide what is retried, so the retries are this client's
+ * own: reads retry ({@code provider-read}, GET is idempotent), and so do create and refund ({@code provider-create})
+ * because every attempt carries the same {@code Idempotency-Key}. Cancel is not retried.
  *
  * <p>Answers the contract defines are not failures of the provider: a 409 "key in flight" and a 429 are retried
  * (a 429 after its {@code Retry-After}, capped by {@code provider.max-retry-after}) and, like every other 4xx, never
@@ -55,22 +51,15 @@ public class ProviderClient {
     private final Retry createRetry;
     private final Retry readRetry;
 
-    ProviderClient(ProviderSettings settings, JsonMapper json, CircuitBreakerRegistry breakers,
-                   TimeLimiterRegistry timeLimiters, RetryRegistry retries) {
+    ProviderClient(ProviderSettings settings, PeerClients peers, RetryRegistry retries) {
         this.settings = settings;
-        HttpClient http = HttpClient.create()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
-        this.web = WebClient.builder()
-                .baseUrl(settings.baseUrl().toString())
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey())
-                .clientConnector(new ReactorClientHttpConnector(http))
-                .codecs(codecs -> {
-                    codecs.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(json));
-                    codecs.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(json));
-                })
+        PeerClient provider = peers.peer(INSTANCE, settings.baseUrl())
+                .timeouts(settings.connectTimeout(), settings.responseTimeout())
+                .web(web -> web.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey()))
                 .build();
-        this.breaker = breakers.circuitBreaker(INSTANCE);
-        this.timeLimiter = timeLimiters.timeLimiter(INSTANCE);
+        this.web = provider.web();
+        this.breaker = provider.circuitBreaker();
+        this.timeLimiter = provider.timeLimiter();
         this.createRetry = honouringRetryAfter(retries, "provider-create", settings.maxRetryAfter());
         this.readRetry = honouringRetryAfter(retries, "provider-read", settings.maxRetryAfter());
     }

@@ -58,11 +58,12 @@ class ProviderSimulator {
     private final WebhookSignature signer;
     private final JsonMapper json;
     private final Duration completionDelay;
-    private final WebClient web = WebClient.create();
+    private final WebClient web;
 
-    ProviderSimulator(ProviderSettings settings, JsonMapper json,
+    ProviderSimulator(ProviderSettings settings, JsonMapper json, WebClient.Builder web,
                       @Value("${servelink.payment.simulator.completion-delay:3s}") Duration completionDelay) {
         this.settings = settings;
+        this.web = web.build();
         this.signer = new WebhookSignature(settings.webhookSecret(), settings.webhookTolerance());
         this.json = json;
         this.completionDelay = completionDelay;

@@ -24,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import io.servelink.infra.test.TestTokens;
 import io.servelink.payment.PaymentItSupport;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -346,5 +347,31 @@ class PaymentApiIT extends PaymentItSupport {
         }
         client().get().uri("/api/payments/{id}/invoice.pdf", a).header("Authorization", "Bearer " + TestTokens.owner(OTHER_TEAM))
                 .exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void oneTraceRunsFromTheCallerThroughTheCatalogToThePaymentEvent() {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        String callerTraceparent = "00-" + traceId + "-b7ad6b7169203331-01";
+        quote(TEAM, "plan:traced", 900, "EUR", "Pro plan");
+        wiremock.stubFor(post(urlEqualTo("/v1/payments")).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\": \"invalid_request\"}")));
+
+        client().post().uri("/api/payments/{team}/initiate", TEAM).header("Authorization", "Bearer " + OWNER)
+                .header("traceparent", callerTraceparent).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("""
+                        {"purpose": "plan_upgrade", "reference": "plan:traced", "payment_method": "credit_card"}""")
+                .exchange().expectStatus().isEqualTo(502);
+
+        String quoteTraceparent = wiremock.findAll(getRequestedFor(urlPathEqualTo("/api/resources/acme/quote"))).getFirst()
+                .getHeader("traceparent");
+        assertThat(quoteTraceparent).as("the quote request continues the caller's trace, as a child span")
+                .startsWith("00-" + traceId + "-").isNotEqualTo(callerTraceparent);
+        String paymentId = queryString("SELECT id FROM payments WHERE reference = 'plan:traced'");
+        assertThat(paymentEvents(paymentId)).singleElement().satisfies(record -> {
+            assertThat(typeOf(record)).isEqualTo("PaymentFailed");
+            assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                    .as("the event the request caused carries the same trace").startsWith("00-" + traceId + "-");
+        });
     }
 }

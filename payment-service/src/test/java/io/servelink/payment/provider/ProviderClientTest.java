@@ -17,6 +17,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.servelink.contracts.spring.client.PeerClients;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.test.StepVerifier;
@@ -69,13 +71,14 @@ class ProviderClientTest {
         RetryConfig retry = RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(20))
                 .retryExceptions(WebClientResponseException.class, WebClientRequestException.class, TimeoutException.class,
                         ProviderClient.KeyInFlight.class).build();
+        RetryRegistry retries = RetryRegistry.of(retry);
+        JsonMapper json = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
         return new ProviderClient(
                 new ProviderSettings(URI.create(baseUrl), "key", "secret", Duration.ofMinutes(5), Duration.ofSeconds(1),
-                        Duration.ofSeconds(30), Duration.ofSeconds(2), ""),
-                JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build(),
-                breakers,
-                TimeLimiterRegistry.of(TimeLimiterConfig.custom().timeoutDuration(timeout).build()),
-                RetryRegistry.of(retry));
+                        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(2), ""),
+                new PeerClients(WebClient::builder, json, breakers,
+                        TimeLimiterRegistry.of(TimeLimiterConfig.custom().timeoutDuration(timeout).build()), retries),
+                retries);
     }
 
     private static final String CREATED = """

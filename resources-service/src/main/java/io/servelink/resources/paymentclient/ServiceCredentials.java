@@ -2,14 +2,16 @@ package io.servelink.resources.paymentclient;
 
 import io.servelink.contracts.spring.SecuritySettings;
 import io.servelink.contracts.spring.ServelinkAutoConfiguration;
+import io.servelink.contracts.spring.client.PeerClient;
+import io.servelink.contracts.spring.client.PeerClients;
 import io.servelink.resources.ResourcesSettings;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -18,7 +20,6 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,10 +40,10 @@ public class ServiceCredentials {
     private final ResourcesSettings.ServiceToken settings;
     private final SecuritySettings security;
     private final Clock clock;
-    private final WebClient web = WebClient.create();
+    private final PeerClient identityProvider;
     private final AtomicReference<CachedToken> cached = new AtomicReference<>();
 
-    ServiceCredentials(ResourcesSettings settings, SecuritySettings security, Clock clock) {
+    ServiceCredentials(ResourcesSettings settings, SecuritySettings security, Clock clock, PeerClients peers) {
         this.settings = settings.serviceToken();
         this.security = security;
         this.clock = clock;
@@ -50,6 +51,9 @@ public class ServiceCredentials {
             throw new IllegalStateException("Set servelink.resources.service-token.token-uri (with client-id and client-secret) "
                     + "so that renewal payments can be started");
         }
+        this.identityProvider = this.settings.tokenUri() == null ? null : peers.peer("identity-provider", this.settings.tokenUri())
+                .timeouts(this.settings.connectTimeout(), this.settings.responseTimeout())
+                .build();
     }
 
     /** A valid token for a call to payment-service. */
@@ -77,14 +81,14 @@ public class ServiceCredentials {
         if (token != null && token.expiresAt().isAfter(clock.instant().plusSeconds(30))) {
             return Mono.just(token.value());
         }
-        return web.post().uri(settings.tokenUri())
+        Mono<Map<String, Object>> call = identityProvider.web().post().uri(settings.tokenUri())
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .headers(headers -> headers.setBasicAuth(settings.clientId(), settings.clientSecret()))
                 .body(BodyInserters.fromFormData("grant_type", "client_credentials").with("scope", settings.scope()))
                 .retrieve()
-                .bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
-                .timeout(Duration.ofSeconds(5))
-                .map(this::remember);
+                .onStatus(HttpStatusCode::isError, identityProvider::problem)
+                .bodyToMono(new ParameterizedTypeReference<>() { });
+        return identityProvider.once(call).map(this::remember);
     }
 
     private String remember(Map<String, Object> answer) {

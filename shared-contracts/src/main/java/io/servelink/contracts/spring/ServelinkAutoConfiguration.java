@@ -29,6 +29,7 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Wiring every Servelink service shares: Kafka settings and topic names, the event codec, RFC 9457
@@ -100,10 +101,13 @@ public class ServelinkAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        ReactiveJwtDecoder jwtDecoder(SecuritySettings settings) {
+        ReactiveJwtDecoder jwtDecoder(SecuritySettings settings,
+                                      org.springframework.beans.factory.ObjectProvider<WebClient.Builder> webClients) {
             NimbusReactiveJwtDecoder decoder;
             if (settings.jwkSetUri() != null) {
+                // the key set is fetched with Boot's WebClient where the service has one (observed like every client)
                 decoder = NimbusReactiveJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString())
+                        .webClient(webClients.getIfAvailable(WebClient::builder).build())
                         .jwsAlgorithm(SignatureAlgorithm.RS256).build();
             } else if (settings.hmacSecret() != null && settings.hmacSecret().getBytes(StandardCharsets.UTF_8).length >= 32) {
                 decoder = NimbusReactiveJwtDecoder.withSecretKey(hmacKey(settings.hmacSecret()))

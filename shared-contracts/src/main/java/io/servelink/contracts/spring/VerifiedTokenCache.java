@@ -1,9 +1,11 @@
 package io.servelink.contracts.spring;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
@@ -15,54 +17,57 @@ import reactor.core.publisher.Mono;
  * <p>
  * Only tokens the decoder accepted are kept, keyed by the whole token, so a forged or tampered token never matches;
  * a kept token is served only while {@code now} is before its {@code exp} (without the validator's clock skew) and
- * not before its {@code nbf}; a token without {@code exp} is never kept. At most {@code capacity} tokens: when full,
- * expired ones are dropped, and if none were, the whole cache.
+ * not before its {@code nbf}; a token without {@code exp} is never kept. A Caffeine cache holds at most
+ * {@code capacity} tokens, each until its {@code exp} on {@code clock}; when full, expired tokens go first, then the
+ * least likely to be used again.
  */
 public final class VerifiedTokenCache implements ReactiveJwtDecoder {
 
     private final ReactiveJwtDecoder decoder;
     private final Clock clock;
-    private final int capacity;
-    private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
+    private final Cache<String, Jwt> verified;
 
     public VerifiedTokenCache(ReactiveJwtDecoder decoder, Clock clock, int capacity) {
         this.decoder = decoder;
         this.clock = clock;
-        this.capacity = capacity;
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(capacity)
+                .expireAfter(Expiry.<String, Jwt>creating((token, jwt) -> Duration.between(clock.instant(), jwt.getExpiresAt())))
+                .ticker(() -> nanos(clock.instant()))
+                // upkeep (expiry, eviction) on the calling thread: a few map operations, no hand-off to the common pool
+                .executor(Runnable::run)
+                .build();
     }
 
     @Override
     public Mono<Jwt> decode(String token) {
-        Jwt known = verified.get(token);
+        Jwt known = verified.getIfPresent(token);
         if (known != null) {
             if (usable(known, clock.instant())) {
                 return Mono.just(known);
             }
-            verified.remove(token, known);
+            verified.invalidate(token);
         }
         return decoder.decode(token).doOnNext(jwt -> remember(token, jwt));
     }
 
     int size() {
-        return verified.size();
+        verified.cleanUp();
+        return (int) verified.estimatedSize();
     }
 
     private void remember(String token, Jwt jwt) {
-        Instant now = clock.instant();
-        if (!usable(jwt, now)) {
-            return;
+        if (usable(jwt, clock.instant())) {
+            verified.put(token, jwt);
         }
-        if (verified.size() >= capacity) {
-            verified.values().removeIf(kept -> !usable(kept, now));
-            if (verified.size() >= capacity) {
-                verified.clear();
-            }
-        }
-        verified.put(token, jwt);
     }
 
     private static boolean usable(Jwt jwt, Instant now) {
         return jwt.getExpiresAt() != null && now.isBefore(jwt.getExpiresAt())
                 && (jwt.getNotBefore() == null || !now.isBefore(jwt.getNotBefore()));
+    }
+
+    private static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 }

@@ -1,15 +1,8 @@
 package io.servelink.usage.storage;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
-import io.github.resilience4j.reactor.retry.RetryOperator;
-import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.servelink.contracts.spring.client.PeerClient;
+import io.servelink.contracts.spring.client.PeerClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.http.HttpStatusCode;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -26,28 +19,22 @@ import reactor.core.scheduler.Schedulers;
  * Disk use per project on Kubernetes, from the kubelet's stats summary ({@code GET /stats/summary}): the
  * {@code usedBytes} of every PersistentVolumeClaim in the project's namespace ({@code <prefix><project id>}),
  * each claim counted once however many pods mount it. Images are not counted here: on Kubernetes they live in
- * the node's image store, shared and not billed per project. One client for this peer, under the Resilience4j
- * instance {@code kubelet}.
+ * the node's image store, shared and not billed per project. One client for this peer: the {@link PeerClient}
+ * {@code kubelet} (a read, so retried).
  */
 final class KubeletStatsProbe implements StorageProbe {
 
     static final String INSTANCE = "kubelet";
 
-    private final WebClient web;
+    private final PeerClient kubelet;
     private final StorageSettings.Kubelet settings;
-    private final CircuitBreaker breaker;
-    private final TimeLimiter timeLimiter;
-    private final Retry retry;
 
-    KubeletStatsProbe(StorageSettings.Kubelet settings, CircuitBreakerRegistry breakers,
-                      TimeLimiterRegistry timeLimiters, RetryRegistry retries) {
+    KubeletStatsProbe(StorageSettings.Kubelet settings, PeerClients peers) {
         this.settings = settings;
-        this.web = WebClient.builder().baseUrl(settings.url().toString())
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
+        this.kubelet = peers.peer(INSTANCE, settings.url())
+                .timeouts(settings.connectTimeout(), settings.responseTimeout())
+                .web(web -> web.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)))
                 .build();
-        this.breaker = breakers.circuitBreaker(INSTANCE);
-        this.timeLimiter = timeLimiters.timeLimiter(INSTANCE);
-        this.retry = retries.retry(INSTANCE);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -73,19 +60,20 @@ final class KubeletStatsProbe implements StorageProbe {
 
     @Override
     public Mono<Map<String, ProjectStorage>> measure() {
-        return token()
-                .flatMap(token -> web.get().uri("/stats/summary")
-                        .headers(headers -> {
-                            if (!token.isEmpty()) {
-                                headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-                            }
-                        })
-                        .retrieve()
-                        .bodyToMono(Summary.class))
-                .transformDeferred(TimeLimiterOperator.of(timeLimiter))
-                .transformDeferred(RetryOperator.of(retry))
-                .transformDeferred(CircuitBreakerOperator.of(breaker))
+        return kubelet.idempotent(token().flatMap(this::summary))
                 .map(summary -> perProject(summary, settings.namespacePrefix()));
+    }
+
+    private Mono<Summary> summary(String token) {
+        return kubelet.web().get().uri("/stats/summary")
+                .headers(headers -> {
+                    if (!token.isEmpty()) {
+                        headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+                    }
+                })
+                .retrieve()
+                .onStatus(HttpStatusCode::isError, kubelet::problem)
+                .bodyToMono(Summary.class);
     }
 
     private Mono<String> token() {

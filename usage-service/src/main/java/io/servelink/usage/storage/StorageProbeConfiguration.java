@@ -1,8 +1,6 @@
 package io.servelink.usage.storage;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.servelink.contracts.spring.client.PeerClients;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,12 +11,10 @@ import reactor.core.publisher.Mono;
 class StorageProbeConfiguration {
 
     @Bean
-    StorageProbe storageProbe(StorageSettings settings, CircuitBreakerRegistry breakers,
-                              TimeLimiterRegistry timeLimiters, RetryRegistry retries) {
+    StorageProbe storageProbe(StorageSettings settings, PeerClients peers) {
         return switch (settings.probe()) {
-            case "docker" -> new DockerStorageProbe(
-                    new DockerEngineClient(settings.docker(), breakers, timeLimiters, retries), settings.docker().label());
-            case "kubelet" -> new KubeletStatsProbe(settings.kubelet(), breakers, timeLimiters, retries);
+            case "docker" -> new DockerStorageProbe(new DockerEngineClient(settings.docker(), peers), settings.docker().label());
+            case "kubelet" -> new KubeletStatsProbe(settings.kubelet(), peers);
             case "none" -> new NoProbe();
             default -> throw new IllegalStateException("servelink.usage.storage.probe must be docker, kubelet or none; got "
                     + settings.probe());

@@ -1,5 +1,6 @@
 package io.servelink.contracts.spring.kafka;
 
+import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -91,8 +92,9 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
 
     private static final Logger log = LoggerFactory.getLogger(KafkaBatchConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Pause before reading a failed batch again: 200 ms, doubling with each failure in a row, at most 30 s. */
+    private static final IntervalFunction BACKOFF = IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2,
+            Duration.ofSeconds(30));
 
     private final String name;
     private final Map<String, Object> config;
@@ -169,14 +171,14 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
         return Integer.MAX_VALUE - 100;
     }
 
-    private static Duration pause(Duration backoff) {
+    /** Sleeps after the {@code failedInARow}-th failure in a row; returns the number of the next one. */
+    private static int pause(int failedInARow) {
         try {
-            Thread.sleep(backoff);
+            Thread.sleep(BACKOFF.apply(failedInARow));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Duration next = backoff.multipliedBy(2);
-        return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+        return failedInARow + 1;
     }
 
     /** Where a batch starts and ends in each of its partitions. */
@@ -233,9 +235,9 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
                 consumer = kafka;
                 metrics.bindTo(registry);
                 kafka.subscribe(topics, this);
-                Duration backoff = FIRST_BACKOFF;
+                int failedInARow = 1;
                 while (running && !Thread.currentThread().isInterrupted()) {
-                    backoff = process(kafka, kafka.poll(POLL_TIMEOUT), backoff);
+                    failedInARow = process(kafka, kafka.poll(POLL_TIMEOUT), failedInARow);
                 }
             } catch (WakeupException e) {
                 if (running) {
@@ -251,11 +253,12 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
         /**
          * Stores the effect of a polled batch, or seeks back to read it again after a pause.
          *
-         * @return the pause before the next failed batch
+         * @param failedInARow which failure in a row the next one would be (1 after a stored batch)
+         * @return the same, after this batch
          */
-        private Duration process(KafkaConsumer<String, byte[]> kafka, ConsumerRecords<String, byte[]> polled, Duration backoff) {
+        private int process(KafkaConsumer<String, byte[]> kafka, ConsumerRecords<String, byte[]> polled, int failedInARow) {
             if (polled.isEmpty()) {
-                return backoff;
+                return failedInARow;
             }
             Offsets offsets = Offsets.of(polled);
             List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(polled.count());
@@ -276,15 +279,15 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
                 positionMoves.increment();
                 log.info("Consumer {} reads again from the stored positions: {}", clientName, e.getMessage());
                 rewind(kafka, offsets);
-                return pause(backoff);
+                return pause(failedInARow);
             } catch (RuntimeException e) {
                 failures.increment();
                 log.warn("Consumer {} failed a batch of {} records; it will be retried", clientName, offsets.count(), e);
                 rewind(kafka, offsets);
-                return pause(backoff);
+                return pause(failedInARow);
             }
             commit(kafka, offsets.next());
-            return FIRST_BACKOFF;
+            return 1;
         }
 
         /**
