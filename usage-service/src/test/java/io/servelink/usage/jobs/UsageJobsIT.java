@@ -44,7 +44,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** The scheduled jobs through the operator trigger: storage from a Docker engine (WireMock), inactivity spells. */
 @ServiceIT
 @Import(TestClockConfiguration.class)
-@TestPropertySource(properties = "servelink.usage.jobs.scheduling-enabled=false")
+@TestPropertySource(properties = "servelink.jobs.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageJobsIT {
 

@@ -1,12 +1,14 @@
-package io.servelink.usage.jobs;
+package io.servelink.contracts.spring.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
- * What one run of a job did. {@code outcome} is {@code completed}, or {@code degraded} when a peer it needs
- * (the Docker engine, say) could not be reached and the run did what it safely could; {@code detail} says why.
- * {@code figures} are counts such as projects measured or events published.
+ * What one run of a job did. {@code outcome} is {@code completed}, or {@code degraded} when a peer it needs (the Docker
+ * engine, say) could not be reached and the run did what it safely could; {@code detail} says why. {@code figures} are
+ * counts such as projects measured or rows deleted, keyed in snake_case.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobResult(String outcome, String detail, Map<String, Long> figures) {
 
     public static final String COMPLETED = "completed";
