@@ -55,6 +55,15 @@ class ExpiryRenewalAndConcurrencyIT extends ResourcesITSupport {
     }
 
     @Test
+    void theSharedEventRetentionJobRunsHereToo() {
+        client().post().uri("/api/resources/admin/jobs/event-retention")
+                .header("Authorization", bearer(TestTokens.platform(PlatformRole.OPERATOR)))
+                .exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.job").isEqualTo("event-retention")
+                .jsonPath("$.result.figures.outbox_rows_deleted").isEqualTo(0);
+    }
+
+    @Test
     void anAddonWhoseTimeIsUpExpiresAndTheTeamsLimitsArePublishedWithoutIt() throws Exception {
         makePro("short");
         String id = activeAddon("short", "ram", 1);

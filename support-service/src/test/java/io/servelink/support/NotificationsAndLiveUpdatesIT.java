@@ -142,6 +142,13 @@ class NotificationsAndLiveUpdatesIT {
     }
 
     @Test
+    void theSharedEventRetentionJobRunsHereToo() {
+        api.post(TestTokens.platform(PlatformRole.OPERATOR), "{}", "/api/support/admin/jobs/event-retention").expectStatus().isOk()
+                .expectBody().jsonPath("$.job").isEqualTo("event-retention")
+                .jsonPath("$.result.figures.outbox_rows_deleted").isEqualTo(0);
+    }
+
+    @Test
     void slaBreachJobEscalatesOnceAndNotifiesTheSupportDesk() throws Exception {
         String member = TestTokens.member("sla-team");
         String id = api.createTicket(member, "sla-team", "Nobody answers", "Waiting", "technical");

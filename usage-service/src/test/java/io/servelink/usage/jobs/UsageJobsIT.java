@@ -206,6 +206,28 @@ class UsageJobsIT {
         trigger("reboot-everything").expectStatus().isNotFound().expectHeader().contentType("application/problem+json");
     }
 
+    @Test
+    void answers409WhileAnotherReplicaHoldsTheJobAndAuditsTheRefusal() throws Exception {
+        execute("INSERT INTO shedlock (name, lock_until, locked_at, locked_by) VALUES ('inactive-projects', "
+                + "timezone('utc', now()) + interval '5 minutes', timezone('utc', now()), 'other-replica') "
+                + "ON CONFLICT (name) DO UPDATE SET lock_until = EXCLUDED.lock_until, locked_by = EXCLUDED.locked_by");
+        try {
+            trigger("inactive-projects").expectStatus().isEqualTo(409).expectHeader().contentType("application/problem+json")
+                    .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("another replica"));
+            assertThat(scalar("SELECT count(*) FROM audit_log WHERE action = 'job.triggered' AND subject_id = 'inactive-projects' "
+                    + "AND details->>'ran' = 'false'")).isOne();
+        } finally {
+            execute("DELETE FROM shedlock WHERE name = 'inactive-projects'");
+        }
+    }
+
+    @Test
+    void theSharedEventRetentionJobRunsHereToo() {
+        trigger("event-retention").expectStatus().isOk().expectBody()
+                .jsonPath("$.result.figures.outbox_rows_deleted").isEqualTo(0)
+                .jsonPath("$.result.figures.processed_events_deleted").isEqualTo(0);
+    }
+
     private WebTestClient.ResponseSpec trigger(String job) {
         return client.post().uri("/api/usage/admin/jobs/" + job).header("Authorization", "Bearer " + TestTokens.platform(PlatformRole.OPERATOR))
                 .exchange();
