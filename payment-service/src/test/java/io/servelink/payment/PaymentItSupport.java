@@ -73,8 +73,7 @@ public abstract class PaymentItSupport {
         registry.add("servelink.payment.provider.api-key", () -> API_KEY);
         registry.add("servelink.payment.provider.webhook-secret", () -> WEBHOOK_SECRET);
         registry.add("servelink.payment.resources-url", wiremock::baseUrl);
-        registry.add("servelink.payment.reconciliation.enabled", () -> "false");
-        registry.add("servelink.payment.webhook-retention.enabled", () -> "false");
+        registry.add("servelink.jobs.enabled", () -> "false");
         registry.add("resilience4j.timelimiter.instances.provider.timeout-duration", () -> "1500ms");
         registry.add("resilience4j.retry.instances.provider-create.wait-duration", () -> "50ms");
         registry.add("resilience4j.retry.instances.provider-read.wait-duration", () -> "50ms");

@@ -61,7 +61,8 @@ class SecurityIT extends PaymentItSupport {
                         .with(SUPPORT_AGENT, NOT_FOUND).with(OPERATOR, NOT_FOUND),
                 EndpointMatrix.billing("POST /api/payments/{payment_id}/cancel").with(EndpointMatrix.Caller.OTHER_TEAM, NOT_FOUND)
                         .with(SUPPORT_AGENT, NOT_FOUND).with(OPERATOR, NOT_FOUND).with(MEMBER, FORBIDDEN),
-                EndpointMatrix.platform("POST /api/payments/admin/jobs/reconciliation", PlatformRole.OPERATOR),
+                EndpointMatrix.platform("POST /api/payments/admin/jobs/{job}", PlatformRole.OPERATOR)
+                        .path("/api/payments/admin/jobs/reconciliation"),
                 EndpointMatrix.platform("GET /api/payments/admin/review", PlatformRole.OPERATOR),
                 // an operator refunds only payments under review: the team's ordinary payment answers 409
                 EndpointMatrix.platform("POST /api/payments/admin/review/{payment_id}/refund", PlatformRole.OPERATOR),
@@ -107,7 +108,7 @@ class SecurityIT extends PaymentItSupport {
         long auditedBefore = queryLong(otherAudit);
         List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(OWNER, ADMIN, OPERATOR), 20,
                 // a refused webhook is recorded on purpose (payment_webhooks, audit_log: forensics), checked below
-                HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "job_locks",
+                HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "shedlock",
                         "payment_webhooks", "audit_log")));
         assertThat(failures).isEmpty();
         assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE signature_ok")).as("no fuzzed delivery was accepted").isZero();

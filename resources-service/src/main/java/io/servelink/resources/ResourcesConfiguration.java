@@ -1,24 +1,15 @@
 package io.servelink.resources;
 
 import java.time.Clock;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Wiring shared by the features: the clock every time decision reads (tests move it), and scheduling. */
+/** Wiring shared by the features: the clock every time decision reads (tests move it). */
 @Configuration(proxyBeanMethods = false)
 class ResourcesConfiguration {
 
     @Bean
     Clock clock() {
         return Clock.systemUTC();
-    }
-
-    /** The 05:00 UTC job; tests switch it off with {@code servelink.resources.scheduling-enabled=false}. */
-    @Configuration(proxyBeanMethods = false)
-    @EnableScheduling
-    @ConditionalOnProperty(name = "servelink.resources.scheduling-enabled", havingValue = "true", matchIfMissing = true)
-    static class Scheduling {
     }
 }

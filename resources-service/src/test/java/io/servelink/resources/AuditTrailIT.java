@@ -172,14 +172,14 @@ class AuditTrailIT extends ResourcesITSupport {
 
         assertThat(actions("audited-job")).containsExactly("plan.upgraded", "addon.purchase_started", "addon.activated",
                 "plan.lapsed", "addon.expired");
-        assertThat(onlyRow("audited-job", "plan.lapsed")).containsEntry("actor", "job:resources-expiry-renewal")
+        assertThat(onlyRow("audited-job", "plan.lapsed")).containsEntry("actor", "job:expiry")
                 .hasEntrySatisfying("details", details -> assertThat((String) details).contains(renewing));
-        assertThat(onlyRow("audited-job", "addon.expired")).containsEntry("actor", "job:resources-expiry-renewal")
+        assertThat(onlyRow("audited-job", "addon.expired")).containsEntry("actor", "job:expiry")
                 .containsEntry("subject_id", renewing);
         List<Map<String, Object>> triggers = query("SELECT actor, subject_id, forwarded_for, details::text AS details FROM audit_log "
                 + "WHERE action = 'job.triggered' ORDER BY id DESC LIMIT 2");
         assertThat(triggers).allSatisfy(row -> assertThat(row)
-                .containsEntry("actor", "staff-operator").containsEntry("subject_id", "resources-expiry-renewal"));
+                .containsEntry("actor", "staff-operator").containsEntry("subject_id", "expiry"));
         assertThat(triggers.getLast()).containsEntry("forwarded_for", "198.51.100.9");
         assertThat(triggers.getLast().get("details")).asString().contains("\"ran\": true");
     }
@@ -195,7 +195,7 @@ class AuditTrailIT extends ResourcesITSupport {
                 .exchange().expectStatus().isOk();
         awaitProcessed(publishCompleted("audited-renewal", PaymentPurpose.RENEWAL, "addon:" + id, "pay-renewal-audited"));
 
-        assertThat(onlyRow("audited-renewal", "addon.renewal_started")).containsEntry("actor", "job:resources-expiry-renewal")
+        assertThat(onlyRow("audited-renewal", "addon.renewal_started")).containsEntry("actor", "job:expiry")
                 .containsEntry("subject_id", id)
                 .hasEntrySatisfying("details", details -> assertThat((String) details).contains("\"payment_id\": \"pay-renewal-audited\""));
         assertThat(onlyRow("audited-renewal", "addon.renewed")).containsEntry("actor", "payment-service")

@@ -61,7 +61,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @ServiceIT
 @Import(ResourcesITSupport.ClockConfiguration.class)
 @TestPropertySource(properties = {
-        "servelink.resources.scheduling-enabled=false",
+        "servelink.jobs.enabled=false",
         "resilience4j.timelimiter.instances.payments.timeout-duration=2s"})
 public abstract class ResourcesITSupport {
 

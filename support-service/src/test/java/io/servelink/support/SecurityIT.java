@@ -43,7 +43,7 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
 @ServiceIT
 @ExtendWith(OutputCaptureExtension.class)
 // no background writer (SLA job, mail relay) may change a table while the fuzzer compares checksums
-@TestPropertySource(properties = {"support.jobs.scheduling-enabled=false", "support.notifications.relay-enabled=false"})
+@TestPropertySource(properties = {"servelink.jobs.enabled=false", "support.notifications.relay-enabled=false"})
 class SecurityIT {
 
     private static final String TEAM = EndpointMatrix.TEAM;
@@ -104,7 +104,8 @@ class SecurityIT {
                 agent("POST /api/support/agent/kb/articles").body("{\"title\": \"Deploys\", \"body\": \"How deploys work\"}"),
                 agent("POST /api/support/agent/kb/articles/{article_id}/publish")
                         .path("/api/support/agent/kb/articles/" + DRAFT + "/publish"),
-                EndpointMatrix.platform("POST /api/support/admin/jobs/sla-breaches", PlatformRole.OPERATOR));
+                EndpointMatrix.platform("POST /api/support/admin/jobs/{job}", PlatformRole.OPERATOR)
+                        .path("/api/support/admin/jobs/sla-breaches"));
     }
 
     /** The team's members as customers, and support agents (any team); nobody else. */
@@ -148,7 +149,7 @@ class SecurityIT {
         table().forEach(row -> onePerEndpoint.putIfAbsent(row.endpoint(), row));
         List<String> failures = new HostileInput(20261124L).run(port, List.copyOf(onePerEndpoint.values()),
                 List.of(MEMBER, OWNER, SUPPORT_AGENT, OPERATOR), 20,
-                HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "job_locks")));
+                HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "shedlock")));
         assertThat(failures).isEmpty();
     }
 

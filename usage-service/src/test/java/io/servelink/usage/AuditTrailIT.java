@@ -27,7 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @ServiceIT
 @Import(TestClockConfiguration.class)
-@TestPropertySource(properties = "servelink.usage.jobs.scheduling-enabled=false")
+@TestPropertySource(properties = "servelink.jobs.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditTrailIT {
 

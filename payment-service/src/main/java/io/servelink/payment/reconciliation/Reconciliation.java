@@ -28,7 +28,6 @@ import reactor.core.publisher.Mono;
 @Component
 class Reconciliation {
 
-    static final String JOB = "payment-reconciliation";
     private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
 
     private final OpenPayments openPayments;

@@ -1,11 +1,11 @@
 package io.servelink.payment.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.servelink.contracts.spring.jobs.JobLock;
+import io.servelink.contracts.spring.jobs.Job;
+import io.servelink.contracts.spring.jobs.JobResult;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -20,35 +20,35 @@ import reactor.core.publisher.Mono;
  * deleting in batches of {@code batch-size} keeps each statement short, and running twice is harmless.
  */
 @Component
-class WebhookRetention {
+class WebhookRetention implements Job {
 
-    static final String JOB = "webhook-retention";
     private static final Logger log = LoggerFactory.getLogger(WebhookRetention.class);
 
-    /** What one run deleted; {@code ran} is false when another replica held the lock. */
-    record Pruned(boolean ran, long deliveries, long auditRows) {
-
-        static final Pruned SKIPPED = new Pruned(false, 0, 0);
+    /** What one run deleted. */
+    private record Pruned(long deliveries, long auditRows) {
     }
 
     private final DatabaseClient db;
-    private final JobLock jobLock;
     private final WebhookRetentionSettings settings;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    WebhookRetention(DatabaseClient db, JobLock jobLock, WebhookRetentionSettings settings, Clock clock, MeterRegistry meters) {
+    WebhookRetention(DatabaseClient db, WebhookRetentionSettings settings, Clock clock, MeterRegistry meters) {
         this.db = db;
-        this.jobLock = jobLock;
         this.settings = settings;
         this.clock = clock;
         this.meters = meters;
     }
 
-    Mono<Pruned> runExclusively() {
-        AtomicReference<Pruned> result = new AtomicReference<>(Pruned.SKIPPED);
-        return jobLock.runExclusively(JOB, settings.lockAtMostFor(), Duration.ZERO, () -> prune().doOnNext(result::set))
-                .map(ran -> result.get());
+    @Override
+    public String name() {
+        return "webhook-retention";
+    }
+
+    @Override
+    public Mono<JobResult> run() {
+        return prune().map(pruned -> JobResult.completed(Map.of("deliveries_deleted", pruned.deliveries(),
+                "audit_rows_deleted", pruned.auditRows())));
     }
 
     private Mono<Pruned> prune() {
@@ -57,7 +57,7 @@ class WebhookRetention {
                         + "WHERE NOT signature_ok AND received_at < :cutoff LIMIT :batch)", cutoff)
                 .zipWith(deleteInBatches("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log "
                         + "WHERE action = '" + WebhookService.REJECTED + "' AND occurred_at < :cutoff LIMIT :batch)", cutoff),
-                        (deliveries, auditRows) -> new Pruned(true, deliveries, auditRows))
+                        Pruned::new)
                 .doOnNext(pruned -> count(pruned, cutoff));
     }
 

@@ -360,7 +360,7 @@ class ProviderContractIT extends PaymentItSupport {
         String providerId = "pay_" + paymentId;
         wiremock.stubFor(get(urlEqualTo("/v1/payments/" + providerId)).willReturn(aResponse().withStatus(404)));
 
-        reconcile().expectBody().jsonPath("$.errors").isEqualTo(0);
+        reconcile().expectBody().jsonPath("$.result.figures.errors").isEqualTo(0);
         assertThat(statusOf(paymentId)).isEqualTo("pending");
 
         execute("UPDATE payments SET created_at = now() - interval '2 hours' WHERE id = ?", UUID.fromString(paymentId));

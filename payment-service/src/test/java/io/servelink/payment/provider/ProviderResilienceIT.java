@@ -153,4 +153,12 @@ class ProviderResilienceIT extends PaymentItSupport {
         reconcile(TestTokens.owner(TEAM)).expectStatus().isForbidden();
         reconcile(TestTokens.platform(PlatformRole.SUPPORT_AGENT)).expectStatus().isForbidden();
     }
+
+    @Test
+    void theSharedEventRetentionJobRunsHereToo() {
+        client().post().uri("/api/payments/admin/jobs/event-retention").header("Authorization", "Bearer " + TestTokens.platform(PlatformRole.OPERATOR))
+                .exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.job").isEqualTo("event-retention")
+                .jsonPath("$.result.figures.outbox_rows_deleted").isEqualTo(0);
+    }
 }

@@ -46,7 +46,7 @@ class ProviderSimulatorIT {
         registry.add("servelink.payment.public-url", () -> "http://localhost:" + PORT);
         registry.add("servelink.payment.resources-url", resources::baseUrl);
         registry.add("servelink.payment.simulator.completion-delay", () -> "300ms");
-        registry.add("servelink.payment.reconciliation.enabled", () -> "false");
+        registry.add("servelink.jobs.reconciliation.enabled", () -> "false");
     }
 
     @BeforeAll

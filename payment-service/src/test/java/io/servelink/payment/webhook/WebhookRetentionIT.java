@@ -2,11 +2,14 @@ package io.servelink.payment.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.servelink.contracts.spring.jobs.JobResult;
+import io.servelink.contracts.spring.jobs.JobRunner;
 import io.servelink.payment.PaymentItSupport;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,12 +27,14 @@ class WebhookRetentionIT extends PaymentItSupport {
 
     @Autowired
     WebhookRetention retention;
+    @Autowired
+    JobRunner jobs;
 
     @BeforeEach
     void emptyTables() {
         execute("DELETE FROM payment_webhooks");
         execute("DELETE FROM audit_log");
-        execute("DELETE FROM job_locks");
+        execute("DELETE FROM shedlock");
     }
 
     @Test
@@ -51,27 +56,31 @@ class WebhookRetentionIT extends PaymentItSupport {
         deliver(body, now, new WebhookSignature("guessed-secret", Duration.ofMinutes(5))
                 .sign(now, body.getBytes(StandardCharsets.UTF_8))).expectStatus().isUnauthorized();
 
-        WebhookRetention.Pruned pruned = retention.runExclusively().block(Duration.ofSeconds(30));
+        JobResult pruned = retention.run().block(Duration.ofSeconds(30));
 
-        assertThat(pruned).isEqualTo(new WebhookRetention.Pruned(true, 5, 5));
+        assertThat(pruned).isEqualTo(deleted(5, 5));
         assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE raw_body LIKE 'old-rejected-%'")).isZero();
         assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE raw_body IN ('old-accepted', 'old-malformed')")).isEqualTo(2);
         assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE NOT signature_ok")).as("the two recent rejections").isEqualTo(2);
         assertThat(queryLong("SELECT count(*) FROM audit_log WHERE action = 'webhook.rejected'")).as("the two recent rejections").isEqualTo(2);
         assertThat(queryLong("SELECT count(*) FROM audit_log WHERE action IN ('payment.initiated', 'job.triggered')")).isEqualTo(2);
 
-        assertThat(retention.runExclusively().block(Duration.ofSeconds(30)))
-                .as("a second run finds nothing more").isEqualTo(new WebhookRetention.Pruned(true, 0, 0));
+        assertThat(retention.run().block(Duration.ofSeconds(30)))
+                .as("a second run finds nothing more").isEqualTo(deleted(0, 0));
     }
 
     @Test
     void skipsTheRunWhileAnotherReplicaHoldsTheJobLock() {
         storedDelivery("old-rejected-locked", false, "rejected_invalid", Instant.now().minus(Duration.ofDays(40)));
-        execute("INSERT INTO job_locks (name, locked_until, locked_at, locked_by) VALUES (?, now() + interval '5 minutes', now(), 'other-replica')",
-                WebhookRetention.JOB);
+        execute("INSERT INTO shedlock (name, lock_until, locked_at, locked_by) VALUES (?, timezone('utc', now()) + interval '5 minutes', "
+                + "timezone('utc', now()), 'other-replica')", retention.name());
 
-        assertThat(retention.runExclusively().block(Duration.ofSeconds(30))).isEqualTo(WebhookRetention.Pruned.SKIPPED);
+        assertThat(jobs.runLocked(retention, Duration.ZERO).ran()).isFalse();
         assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE raw_body = 'old-rejected-locked'")).isEqualTo(1);
+    }
+
+    private static JobResult deleted(long deliveries, long auditRows) {
+        return JobResult.completed(Map.of("deliveries_deleted", deliveries, "audit_rows_deleted", auditRows));
     }
 
     private void storedDelivery(String rawBody, boolean signatureOk, String outcome, Instant receivedAt) {

@@ -3,7 +3,8 @@ package io.servelink.resources.renewal;
 import io.servelink.contracts.spring.audit.AuditEntry;
 import io.servelink.contracts.spring.audit.AuditLog;
 import io.servelink.contracts.spring.audit.RequestOrigin;
-import io.servelink.contracts.spring.jobs.JobLock;
+import io.servelink.contracts.spring.jobs.Job;
+import io.servelink.contracts.spring.jobs.JobResult;
 import io.servelink.resources.ResourcesSettings;
 import io.servelink.resources.addon.Addon;
 import io.servelink.resources.addon.Addons;
@@ -16,22 +17,19 @@ import io.servelink.resources.catalog.Plan;
 import io.servelink.resources.subscription.Subscription;
 import io.servelink.resources.subscription.Teams;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The 05:00 UTC job, on one replica only (JobLock). In order:
+ * The {@code expiry} job (05:00 UTC, {@code servelink.jobs.expiry.*}), on one replica at a time. In order:
  * <ol>
  *   <li>expires active add-ons whose time is up (and publishes the team's new limits);</li>
  *   <li>moves Pro teams whose period ended more than the grace period ago back to Free; their add-ons stop
@@ -40,18 +38,16 @@ import tools.jackson.databind.json.JsonMapper;
  *       lead, with the service credential; an unpaid renewal lets the add-on expire.</li>
  * </ol>
  * Each team's change is its own transaction with the team's row locked; one team's failure does not stop the others.
- * Every change is audited in its transaction with the actor {@code job:resources-expiry-renewal}
+ * Every change is audited in its transaction with the actor {@code job:expiry}
  * ({@code addon.expired}, {@code plan.lapsed}, {@code addon.renewal_started}).
  */
 @Component
-class ExpiryJob {
+class ExpiryJob implements Job {
 
-    static final String NAME = "resources-expiry-renewal";
+    static final String NAME = "expiry";
     static final String ACTOR = "job:" + NAME;
     private static final Logger log = LoggerFactory.getLogger(ExpiryJob.class);
-    private static final Duration LOCK_AT_MOST = Duration.ofMinutes(30);
 
-    private final JobLock jobLock;
     private final Teams teams;
     private final Addons addons;
     private final Entitlements entitlements;
@@ -63,10 +59,9 @@ class ExpiryJob {
     private final JsonMapper json;
     private final Clock clock;
 
-    ExpiryJob(JobLock jobLock, Teams teams, Addons addons, Entitlements entitlements, AuditLog audit, PaymentsClient payments,
+    ExpiryJob(Teams teams, Addons addons, Entitlements entitlements, AuditLog audit, PaymentsClient payments,
               ServiceCredentials credentials, TransactionalOperator transactions, ResourcesSettings settings, JsonMapper json,
               Clock clock) {
-        this.jobLock = jobLock;
         this.teams = teams;
         this.addons = addons;
         this.entitlements = entitlements;
@@ -79,24 +74,20 @@ class ExpiryJob {
         this.clock = clock;
     }
 
-    @Scheduled(cron = "0 0 5 * * *", zone = "UTC")
-    Mono<Void> scheduled() {
-        return run(Duration.ofMinutes(5)).doOnNext(report -> log.info("Expiry and renewal job: {}", report)).then();
+    @Override
+    public String name() {
+        return NAME;
     }
 
-    /**
-     * Runs the job if no replica runs it (or ran it within {@code lockAtLeastFor}).
-     */
-    Mono<JobReport> run(Duration lockAtLeastFor) {
-        AtomicReference<JobReport> report = new AtomicReference<>(JobReport.SKIPPED);
-        return jobLock.runExclusively(NAME, LOCK_AT_MOST, lockAtLeastFor, () -> runSteps().doOnNext(report::set))
-                .map(ran -> report.get());
+    @Override
+    public Mono<JobResult> run() {
+        return runSteps().map(report -> JobResult.completed(report.figures()));
     }
 
     private Mono<JobReport> runSteps() {
         Instant now = clock.instant();
         return expireAddons(now).flatMap(expired -> lapseTeams(now).flatMap(lapsed -> startRenewals(now)
-                .map(renewals -> new JobReport(true, expired, lapsed, renewals[0], renewals[1]))));
+                .map(renewals -> new JobReport(expired, lapsed, renewals[0], renewals[1]))));
     }
 
     private Mono<Integer> expireAddons(Instant now) {

@@ -1,11 +1,12 @@
 package io.servelink.resources.renewal;
 
-/**
- * What one run of the expiry and renewal job did.
- *
- * @param ran false when another replica held the job's lock and this run was skipped
- */
-record JobReport(boolean ran, int expiredAddons, int lapsedTeams, int renewalsStarted, int renewalsFailed) {
+import java.util.Map;
 
-    static final JobReport SKIPPED = new JobReport(false, 0, 0, 0, 0);
+/** What one run of the expiry and renewal job did. */
+record JobReport(int expiredAddons, int lapsedTeams, int renewalsStarted, int renewalsFailed) {
+
+    Map<String, Long> figures() {
+        return Map.of("expired_addons", (long) expiredAddons, "lapsed_teams", (long) lapsedTeams,
+                "renewals_started", (long) renewalsStarted, "renewals_failed", (long) renewalsFailed);
+    }
 }

@@ -1,37 +1,30 @@
 package io.servelink.support.sla;
 
-import io.servelink.contracts.spring.jobs.JobLock;
+import io.servelink.contracts.spring.jobs.Job;
+import io.servelink.contracts.spring.jobs.JobResult;
 import io.servelink.support.live.TicketEventHub;
 import io.servelink.support.notification.Notifications;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Finds tickets past their first-response or resolution due time, marks each breach once (the breached_at column),
- * escalates the ticket's priority one step per breach and queues an e-mail to the support inbox — all in one
- * transaction, so a rerun neither escalates nor notifies again.
+ * The {@code sla-breaches} job (every 5 minutes, {@code servelink.jobs.sla-breaches.*}): finds tickets past their
+ * first-response or resolution due time, marks each breach once (the breached_at column), escalates the ticket's
+ * priority one step per breach and queues an e-mail to the support inbox — all in one transaction, so a rerun neither
+ * escalates nor notifies again.
  */
 @Component
-class SlaBreachJob {
+class SlaBreachJob implements Job {
 
-    static final String JOB = "sla-breaches";
-    private static final Logger log = LoggerFactory.getLogger(SlaBreachJob.class);
     private static final String ESCALATE = "priority = CASE priority WHEN 'low' THEN 'normal' WHEN 'normal' THEN 'high' "
             + "ELSE 'urgent' END, updated_at = now()";
-
-    /** What one run found. */
-    record Report(boolean ran, int firstResponseBreaches, int resolutionBreaches) {
-    }
 
     /** One breach, as the SSE stream and the e-mail tell it. */
     record Breach(UUID ticketId, String teamSlug, String subject, String breach, String priority, Instant dueAt) {
@@ -39,34 +32,26 @@ class SlaBreachJob {
 
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
-    private final JobLock jobLock;
     private final Notifications notifications;
     private final TicketEventHub hub;
     private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    SlaBreachJob(DatabaseClient db, TransactionalOperator transactions, JobLock jobLock, Notifications notifications,
+    SlaBreachJob(DatabaseClient db, TransactionalOperator transactions, Notifications notifications,
                  TicketEventHub hub, io.micrometer.core.instrument.MeterRegistry meters) {
         this.meters = meters;
         this.db = db;
         this.transactions = transactions;
-        this.jobLock = jobLock;
         this.notifications = notifications;
         this.hub = hub;
     }
 
-    @Scheduled(cron = "${support.sla.breach-cron:0 */5 * * * *}", zone = "UTC")
-    void scheduled() {
-        run().subscribe(report -> log.info("SLA breach job: {}", report), e -> log.error("SLA breach job failed", e));
+    @Override
+    public String name() {
+        return "sla-breaches";
     }
 
-    Mono<Report> run() {
-        Report[] result = {new Report(false, 0, 0)};
-        return jobLock.runExclusively(JOB, Duration.ofMinutes(5), Duration.ofSeconds(30),
-                        () -> detect().doOnNext(report -> result[0] = report))
-                .map(ran -> ran ? result[0] : new Report(false, 0, 0));
-    }
-
-    private Mono<Report> detect() {
+    @Override
+    public Mono<JobResult> run() {
         Mono<List<Breach>> breaches = breach("first_response", "first_response_at IS NULL AND ", "first_response_due_at")
                 .concatWith(breach("resolution", "", "resolution_due_at"))
                 .concatMap(b -> notify(b).thenReturn(b))
@@ -74,8 +59,9 @@ class SlaBreachJob {
         return transactions.transactional(breaches)
                 .doOnNext(list -> list.forEach(b -> hub.publish(new TicketEventHub.TicketUpdate(b.ticketId(), "sla_breach", false, b))))
                 .doOnNext(list -> list.forEach(b -> meters.counter("servelink.support.sla.breaches", "kind", b.breach()).increment()))
-                .map(list -> new Report(true, (int) list.stream().filter(b -> b.breach().equals("first_response")).count(),
-                        (int) list.stream().filter(b -> b.breach().equals("resolution")).count()));
+                .map(list -> JobResult.completed(Map.of(
+                        "first_response_breaches", list.stream().filter(b -> b.breach().equals("first_response")).count(),
+                        "resolution_breaches", list.stream().filter(b -> b.breach().equals("resolution")).count())));
     }
 
     private Flux<Breach> breach(String kind, String extraCondition, String dueColumn) {

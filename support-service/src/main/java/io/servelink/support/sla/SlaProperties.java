@@ -2,22 +2,17 @@ package io.servelink.support.sla;
 
 import io.servelink.support.ticket.Priority;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * SLA targets per plan and priority ({@code support.sla.*}), counted from a ticket's creation.
- *
- * @param breachCron when the breach job runs (UTC)
  */
 @Validated
 @ConfigurationProperties("support.sla")
-public record SlaProperties(@NotNull @Valid PlanTargets free, @NotNull @Valid PlanTargets pro,
-                            @DefaultValue("0 */5 * * * *") @NotBlank String breachCron) {
+public record SlaProperties(@NotNull @Valid PlanTargets free, @NotNull @Valid PlanTargets pro) {
 
     public record PlanTargets(@NotNull @Valid Target low, @NotNull @Valid Target normal, @NotNull @Valid Target high,
                               @NotNull @Valid Target urgent) {

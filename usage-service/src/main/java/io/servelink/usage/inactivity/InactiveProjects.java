@@ -3,9 +3,9 @@ package io.servelink.usage.inactivity;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.usage.ProjectInactive;
+import io.servelink.contracts.spring.jobs.Job;
+import io.servelink.contracts.spring.jobs.JobResult;
 import io.servelink.contracts.spring.outbox.Outbox;
-import io.servelink.usage.jobs.JobResult;
-import io.servelink.usage.jobs.UsageJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * quiet spell.
  */
 @Component
-class InactiveProjects implements UsageJob {
+class InactiveProjects implements Job {
 
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
@@ -53,11 +53,6 @@ class InactiveProjects implements UsageJob {
     @Override
     public String name() {
         return "inactive-projects";
-    }
-
-    @Override
-    public Duration lockAtMostFor() {
-        return Duration.ofMinutes(30);
     }
 
     @Override

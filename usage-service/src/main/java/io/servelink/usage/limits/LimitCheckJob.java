@@ -1,15 +1,14 @@
 package io.servelink.usage.limits;
 
-import io.servelink.usage.jobs.JobResult;
-import io.servelink.usage.jobs.UsageJob;
-import java.time.Duration;
+import io.servelink.contracts.spring.jobs.Job;
+import io.servelink.contracts.spring.jobs.JobResult;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /** 06:00 UTC: every team's usage this month against its limits. */
 @Component
-class LimitCheckJob implements UsageJob {
+class LimitCheckJob implements Job {
 
     private final LimitCheck check;
 
@@ -20,11 +19,6 @@ class LimitCheckJob implements UsageJob {
     @Override
     public String name() {
         return "limit-check";
-    }
-
-    @Override
-    public Duration lockAtMostFor() {
-        return Duration.ofMinutes(30);
     }
 
     @Override

@@ -2,11 +2,10 @@ package io.servelink.usage.storage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.servelink.contracts.spring.jobs.Job;
+import io.servelink.contracts.spring.jobs.JobResult;
 import io.servelink.usage.UsageChanged;
-import io.servelink.usage.jobs.JobResult;
-import io.servelink.usage.jobs.UsageJob;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -28,7 +27,7 @@ import reactor.core.publisher.Mono;
  * written, the month keeps its last figures and the run answers {@code degraded} with the reason.
  */
 @Component
-class StorageMeasurement implements UsageJob {
+class StorageMeasurement implements Job {
 
     private static final Logger log = LoggerFactory.getLogger(StorageMeasurement.class);
 
@@ -53,11 +52,6 @@ class StorageMeasurement implements UsageJob {
     @Override
     public String name() {
         return "storage-measurement";
-    }
-
-    @Override
-    public Duration lockAtMostFor() {
-        return Duration.ofMinutes(30);
     }
 
     @Override

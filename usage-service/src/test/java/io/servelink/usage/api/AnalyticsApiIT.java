@@ -29,7 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** Analytics on known data, the clock at 2026-11-16T00:00Z: series, trend, forecast, comparison, CSV and PDF. */
 @ServiceIT
 @Import(TestClockConfiguration.class)
-@TestPropertySource(properties = "servelink.usage.jobs.scheduling-enabled=false")
+@TestPropertySource(properties = "servelink.jobs.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AnalyticsApiIT {
 

@@ -44,7 +44,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** The scheduled jobs through the operator trigger: storage from a Docker engine (WireMock), inactivity spells. */
 @ServiceIT
 @Import(TestClockConfiguration.class)
-@TestPropertySource(properties = "servelink.usage.jobs.scheduling-enabled=false")
+@TestPropertySource(properties = "servelink.jobs.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageJobsIT {
 
@@ -204,6 +204,28 @@ class UsageJobsIT {
                 .jsonPath("$.result.outcome").isEqualTo("completed")
                 .jsonPath("$.result.figures.teams_checked").exists();
         trigger("reboot-everything").expectStatus().isNotFound().expectHeader().contentType("application/problem+json");
+    }
+
+    @Test
+    void answers409WhileAnotherReplicaHoldsTheJobAndAuditsTheRefusal() throws Exception {
+        execute("INSERT INTO shedlock (name, lock_until, locked_at, locked_by) VALUES ('inactive-projects', "
+                + "timezone('utc', now()) + interval '5 minutes', timezone('utc', now()), 'other-replica') "
+                + "ON CONFLICT (name) DO UPDATE SET lock_until = EXCLUDED.lock_until, locked_by = EXCLUDED.locked_by");
+        try {
+            trigger("inactive-projects").expectStatus().isEqualTo(409).expectHeader().contentType("application/problem+json")
+                    .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("another replica"));
+            assertThat(scalar("SELECT count(*) FROM audit_log WHERE action = 'job.triggered' AND subject_id = 'inactive-projects' "
+                    + "AND details->>'ran' = 'false'")).isOne();
+        } finally {
+            execute("DELETE FROM shedlock WHERE name = 'inactive-projects'");
+        }
+    }
+
+    @Test
+    void theSharedEventRetentionJobRunsHereToo() {
+        trigger("event-retention").expectStatus().isOk().expectBody()
+                .jsonPath("$.result.figures.outbox_rows_deleted").isEqualTo(0)
+                .jsonPath("$.result.figures.processed_events_deleted").isEqualTo(0);
     }
 
     private WebTestClient.ResponseSpec trigger(String job) {

@@ -40,7 +40,7 @@ import reactor.core.publisher.Mono;
 /** Limits from the entitlements topic, thresholds raised once and only once, teams' own thresholds. */
 @ServiceIT
 @Import(TestClockConfiguration.class)
-@TestPropertySource(properties = {"servelink.usage.jobs.scheduling-enabled=false", "servelink.usage.limits.check-window=100ms"})
+@TestPropertySource(properties = {"servelink.jobs.enabled=false", "servelink.usage.limits.check-window=100ms"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageLimitsIT {
 

@@ -35,7 +35,7 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
 @ServiceIT
 @ExtendWith(OutputCaptureExtension.class)
 @Import(TestClockConfiguration.class)
-@TestPropertySource(properties = "servelink.usage.jobs.scheduling-enabled=false")
+@TestPropertySource(properties = "servelink.jobs.enabled=false")
 class SecurityIT {
 
     private static final String TEAM = EndpointMatrix.TEAM;
@@ -60,7 +60,7 @@ class SecurityIT {
                 EndpointMatrix.teamRead("GET /api/usage/{team_slug}/report.pdf"),
                 EndpointMatrix.teamRead("GET /api/usage/{team_slug}/alert-thresholds"),
                 EndpointMatrix.billing("PUT /api/usage/{team_slug}/alert-thresholds").body("{\"thresholds\": [50]}"),
-                EndpointMatrix.platform("POST /api/usage/admin/jobs/{job_name}", PlatformRole.OPERATOR)
+                EndpointMatrix.platform("POST /api/usage/admin/jobs/{job}", PlatformRole.OPERATOR)
                         .path("/api/usage/admin/jobs/no-such-job"));
     }
 
@@ -77,7 +77,7 @@ class SecurityIT {
     @Test
     void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
         List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(MEMBER, OWNER, ADMIN, OPERATOR), 20,
-                HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "job_locks")));
+                HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "shedlock")));
         assertThat(failures).isEmpty();
     }
 

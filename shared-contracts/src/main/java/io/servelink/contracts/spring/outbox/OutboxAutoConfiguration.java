@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.spring.KafkaSettings;
 import io.servelink.contracts.spring.kafka.TraceHeaders;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -12,7 +13,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
-/** The outbox, its relay, the processed-events ledger and the job lock, for services that set {@code servelink.outbox.enabled}. */
+/**
+ * The outbox, its relay, the processed-events ledger and the job that prunes both, for services that set
+ * {@code servelink.outbox.enabled}.
+ */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
         "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
@@ -24,7 +28,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 public class OutboxAutoConfiguration {
 
     @Bean
-    Outbox outbox(DatabaseClient db, EventCodec codec, org.springframework.beans.factory.ObjectProvider<TraceHeaders> tracing) {
+    Outbox outbox(DatabaseClient db, EventCodec codec, ObjectProvider<TraceHeaders> tracing) {
         return new Outbox(db, codec, tracing.getIfAvailable(TraceHeaders::none));
     }
 
@@ -33,16 +37,14 @@ public class OutboxAutoConfiguration {
         return new ProcessedEvents(db);
     }
 
-    /** One lock owner per replica: host name plus a random suffix. */
-    @Bean
-    io.servelink.contracts.spring.jobs.JobLock jobLock(DatabaseClient db) {
-        String host = System.getenv().getOrDefault("HOSTNAME", "replica");
-        return new io.servelink.contracts.spring.jobs.JobLock(db, host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
-    }
-
     @Bean
     OutboxRelay outboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaSettings kafka, OutboxSettings settings,
                             MeterRegistry registry) {
-        return new OutboxRelay(db, transactions, kafka, settings.interval(), settings.batchSize(), settings.maxAttempts(), registry);
+        return new OutboxRelay(db, transactions, kafka, settings, registry);
+    }
+
+    @Bean
+    EventRetention eventRetention(DatabaseClient db, OutboxSettings settings) {
+        return new EventRetention(db, settings);
     }
 }

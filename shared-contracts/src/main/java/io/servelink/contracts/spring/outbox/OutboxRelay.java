@@ -3,16 +3,19 @@ package io.servelink.contracts.spring.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.kafka.TraceHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -21,26 +24,46 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Publishes outbox rows to Kafka. Each round claims the oldest unpublished rows with
- * {@code FOR UPDATE SKIP LOCKED} (so replicas share the work without publishing a row twice), sends them,
- * waits for the broker's acknowledgement and marks them published in the same transaction. A failed round
- * rolls back, counts an attempt on the rows and is retried; rows past {@code maxAttempts} are parked for an
- * operator (metric {@code servelink.outbox.parked}).
+ * Publishes outbox rows to Kafka without holding a transaction or a row lock while Kafka answers. Each round:
+ * <ol>
+ *   <li><b>claims</b> the oldest publishable rows with a lease: one short transaction sets {@code claimed_until} and
+ *       a fresh {@code claim_token} on them ({@code FOR UPDATE SKIP LOCKED}) and commits;</li>
+ *   <li><b>sends</b> them one after the other in id order, each waiting for the broker's acknowledgement
+ *       ({@code acks=all}), and starts no send that could outlive the lease;</li>
+ *   <li><b>marks</b> the acknowledged rows published, where id and token still match. The first failure stops the
+ *       round: that row counts an attempt and keeps its lease (it is retried once the lease ends), the rows after it are
+ *       released unsent. Rows that failed {@code maxAttempts} times are parked for an operator
+ *       ({@code servelink.outbox.parked}).</li>
+ * </ol>
+ * Per-key order holds across replicas because rows are claimed per key: a row is only claimable while no earlier
+ * unpublished row of its topic and key is leased (being sent, or failed and waiting), and claims are serialised by a
+ * transaction-scoped advisory lock, so each claim sees the claims committed before it. Replicas send different keys at
+ * the same time. A replica that dies mid-round leaves leases that simply expire; a send that succeeded without its
+ * mark is sent again, and consumers drop the duplicate by event id.
  */
 public final class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
+    private static final String CLAIM = "UPDATE event_outbox SET claimed_until = now() + make_interval(secs => :lease), "
+            + "claim_token = :token WHERE id IN ("
+            + "SELECT o.id FROM event_outbox o WHERE o.published_at IS NULL AND o.attempts < :maxAttempts "
+            + "AND (o.claimed_until IS NULL OR o.claimed_until <= now()) "
+            + "AND NOT EXISTS (SELECT 1 FROM event_outbox e WHERE e.topic = o.topic AND e.event_key = o.event_key "
+            + "AND e.id < o.id AND e.published_at IS NULL AND e.claimed_until > now()) "
+            + "ORDER BY o.id LIMIT :limit FOR UPDATE SKIP LOCKED) "
+            + "RETURNING id, event_id, topic, event_key, payload::text AS payload, trace_parent";
+
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
-    private final KafkaProducer<String, byte[]> producer;
-    private final Duration interval;
-    private final int batchSize;
-    private final int maxAttempts;
+    private final Producer<String, byte[]> producer;
     private final Duration sendTimeout;
+    private final OutboxSettings settings;
     private final Counter published;
     private final Counter failures;
     private final AtomicLong parked = new AtomicLong();
@@ -48,17 +71,29 @@ public final class OutboxRelay implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
-    public OutboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaSettings kafka, Duration interval,
-                       int batchSize, int maxAttempts, MeterRegistry registry) {
+    public OutboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaSettings kafka, OutboxSettings settings,
+                       MeterRegistry registry) {
+        this(db, transactions, new KafkaProducer<>(kafka.producerConfig("outbox")), kafka.requestTimeout().multipliedBy(3),
+                settings, registry);
+    }
+
+    /**
+     * @param sendTimeout the longest one send may take before it counts as failed (the producer's delivery timeout);
+     *                    shorter than the lease
+     */
+    public OutboxRelay(DatabaseClient db, TransactionalOperator transactions, Producer<String, byte[]> producer,
+                       Duration sendTimeout, OutboxSettings settings, MeterRegistry registry) {
+        if (settings.lease().compareTo(sendTimeout) <= 0) {
+            throw new IllegalArgumentException("servelink.outbox.lease (" + settings.lease()
+                    + ") must be longer than one send may take (" + sendTimeout + ")");
+        }
         this.db = db;
         this.transactions = transactions;
-        this.producer = new KafkaProducer<>(kafka.producerConfig("outbox"));
-        this.interval = interval;
-        this.batchSize = batchSize;
-        this.maxAttempts = maxAttempts;
-        this.sendTimeout = kafka.requestTimeout().multipliedBy(3);
+        this.producer = producer;
+        this.sendTimeout = sendTimeout;
+        this.settings = settings;
         this.published = Counter.builder("servelink.outbox.published").description("Outbox events published").register(registry);
-        this.failures = Counter.builder("servelink.outbox.failures").description("Outbox rounds that failed").register(registry);
+        this.failures = Counter.builder("servelink.outbox.failures").description("Outbox sends that failed").register(registry);
         registry.gauge("servelink.outbox.parked", parked);
         registry.gauge("servelink.outbox.pending", pending);
     }
@@ -66,18 +101,21 @@ public final class OutboxRelay implements SmartLifecycle {
     @Override
     public void start() {
         scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("outbox-relay").factory());
-        scheduler.scheduleWithFixedDelay(this::relayQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        long interval = settings.interval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::relayQuietly, interval, interval, TimeUnit.MILLISECONDS);
         running = true;
     }
 
     @Override
     public void stop() {
         running = false;
-        scheduler.shutdown();
-        try {
-            scheduler.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (scheduler != null) {
+            scheduler.shutdown();
+            try {
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         producer.close(Duration.ofSeconds(5));
     }
@@ -92,14 +130,17 @@ public final class OutboxRelay implements SmartLifecycle {
         return Integer.MAX_VALUE - 100;
     }
 
-    /** Publishes everything pending now; returns how many rows were published. For jobs and tests. */
+    /**
+     * Publishes what is publishable now, round after round, until a round claims less than a batch or a send fails;
+     * returns how many rows were published. Blocks: for the relay's thread, jobs and tests.
+     */
     public int relayPending() {
         int total = 0;
-        int round;
+        Round round;
         do {
             round = relayOnce();
-            total += round;
-        } while (round == batchSize);
+            total += round.published();
+        } while (round.claimed() == settings.batchSize() && !round.failed());
         return total;
     }
 
@@ -108,56 +149,124 @@ public final class OutboxRelay implements SmartLifecycle {
             relayPending();
             measurePending();
         } catch (RuntimeException e) {
-            failures.increment();
             log.warn("Outbox relay round failed; rows stay pending and are retried", e);
-            recordFailure(e);
         }
     }
 
-    private int relayOnce() {
-        Integer count = db.sql("SELECT id, event_id, topic, event_key, payload::text AS payload, trace_parent FROM event_outbox "
-                        + "WHERE published_at IS NULL AND attempts < :maxAttempts ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
-                .bind("maxAttempts", maxAttempts)
-                .bind("limit", batchSize)
-                .map((row, meta) -> new PendingEvent(row.get("id", Long.class), row.get("event_id", java.util.UUID.class),
-                        row.get("topic", String.class), row.get("event_key", String.class), row.get("payload", String.class),
-                        row.get("trace_parent", String.class)))
-                .all().collectList()
-                .flatMap(this::sendAndMark)
-                .as(transactions::transactional)
-                .block(sendTimeout.plusSeconds(10));
-        return count == null ? 0 : count;
+    /** What one round did. */
+    private record Round(int claimed, int published, boolean failed) {
     }
 
-    private Mono<Integer> sendAndMark(List<PendingEvent> events) {
-        if (events.isEmpty()) {
-            return Mono.just(0);
+    private Round relayOnce() {
+        UUID token = UUID.randomUUID();
+        long deadline = System.nanoTime() + settings.lease().minus(sendTimeout).toNanos();
+        List<PendingEvent> claimed = claim(token).block(Duration.ofSeconds(30));
+        if (claimed == null || claimed.isEmpty()) {
+            return new Round(0, 0, false);
         }
-        return Mono.fromCallable(() -> send(events))
-                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
-                .flatMap(ids -> db.sql("UPDATE event_outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(:ids)")
-                        .bind("ids", ids.toArray(Long[]::new))
-                        .fetch().rowsUpdated())
-                .doOnNext(published::increment)
-                .map(Long::intValue);
+        List<Long> sent = new CopyOnWriteArrayList<>();
+        Throwable failure = Flux.fromIterable(claimed)
+                .takeWhile(event -> System.nanoTime() < deadline)
+                .concatMap(event -> send(event).doOnSuccess(ack -> sent.add(event.id())))
+                .then(Mono.<Throwable>empty())
+                .onErrorResume(Mono::just)
+                .block(settings.lease());
+        int marked = markPublished(token, sent);
+        List<Long> unsent = claimed.stream().map(PendingEvent::id).filter(id -> !sent.contains(id)).toList();
+        if (failure != null) {
+            PendingEvent failed = claimed.get(sent.size());
+            markFailed(token, failed, failure);
+            release(token, unsent.subList(1, unsent.size()));
+        } else {
+            release(token, unsent);
+        }
+        return new Round(claimed.size(), marked, failure != null);
     }
 
-    private List<Long> send(List<PendingEvent> events) throws Exception {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-        for (PendingEvent event : events) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(),
-                    event.payload().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(new RecordHeader("event-id", event.eventId().toString().getBytes(StandardCharsets.UTF_8)));
-            if (event.traceParent() != null) {
-                record.headers().add(new RecordHeader(io.servelink.contracts.spring.kafka.TraceHeaders.TRACEPARENT,
-                        event.traceParent().getBytes(StandardCharsets.UTF_8)));
-            }
-            acks.add(producer.send(record));
+    /** One short transaction: claims serialise on an advisory lock, so each sees the leases committed before it. */
+    private Mono<List<PendingEvent>> claim(UUID token) {
+        return db.sql("SELECT pg_advisory_xact_lock(hashtext('event_outbox claim'))").then()
+                .then(db.sql(CLAIM)
+                        .bind("lease", (double) settings.lease().toMillis() / 1000)
+                        .bind("token", token)
+                        .bind("maxAttempts", settings.maxAttempts())
+                        .bind("limit", settings.batchSize())
+                        .map((row, meta) -> new PendingEvent(row.get("id", Long.class), row.get("event_id", UUID.class),
+                                row.get("topic", String.class), row.get("event_key", String.class),
+                                row.get("payload", String.class), row.get("trace_parent", String.class)))
+                        .all()
+                        .sort(Comparator.comparing(PendingEvent::id))
+                        .collectList())
+                .as(transactions::transactional);
+    }
+
+    /** Sends one event and waits for the broker's acknowledgement; {@code send} itself may block on metadata. */
+    private Mono<RecordMetadata> send(PendingEvent event) {
+        return Mono.<RecordMetadata>create(sink -> producer.send(record(event), (metadata, error) -> {
+                    if (error != null) {
+                        sink.error(error);
+                    } else {
+                        sink.success(metadata);
+                    }
+                }))
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(sendTimeout);
+    }
+
+    private static ProducerRecord<String, byte[]> record(PendingEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(),
+                event.payload().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(new RecordHeader("event-id", event.eventId().toString().getBytes(StandardCharsets.UTF_8)));
+        if (event.traceParent() != null) {
+            record.headers().add(new RecordHeader(TraceHeaders.TRACEPARENT, event.traceParent().getBytes(StandardCharsets.UTF_8)));
         }
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return record;
+    }
+
+    private int markPublished(UUID token, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return 0;
         }
-        return events.stream().map(PendingEvent::id).toList();
+        Long marked = db.sql("UPDATE event_outbox SET published_at = now(), claimed_until = NULL "
+                        + "WHERE id = ANY(:ids) AND claim_token = :token")
+                .bind("ids", ids.toArray(Long[]::new))
+                .bind("token", token)
+                .fetch().rowsUpdated()
+                .block(Duration.ofSeconds(30));
+        published.increment(marked == null ? 0 : marked);
+        return marked == null ? 0 : marked.intValue();
+    }
+
+    /** The failed row keeps its lease: it is retried once the lease ends, and holds back the later rows of its key. */
+    private void markFailed(UUID token, PendingEvent event, Throwable error) {
+        failures.increment();
+        log.warn("Outbox event {} to {} failed; retried after the lease", event.eventId(), event.topic(), error);
+        try {
+            db.sql("UPDATE event_outbox SET attempts = attempts + 1, last_error = :error WHERE id = :id AND claim_token = :token")
+                    .bind("error", String.valueOf(error.getMessage()))
+                    .bind("id", event.id())
+                    .bind("token", token)
+                    .fetch().rowsUpdated()
+                    .then(db.sql("SELECT count(*) AS parked FROM event_outbox WHERE published_at IS NULL AND attempts >= :maxAttempts")
+                            .bind("maxAttempts", settings.maxAttempts())
+                            .map((row, meta) -> row.get("parked", Long.class)).one())
+                    .doOnNext(parked::set)
+                    .block(Duration.ofSeconds(30));
+        } catch (RuntimeException bookkeeping) {
+            log.warn("Could not record the outbox failure; the row is retried after its lease", bookkeeping);
+        }
+    }
+
+    /** Rows not sent in this round can be claimed again at once (behind any earlier leased row of their key). */
+    private void release(UUID token, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        db.sql("UPDATE event_outbox SET claimed_until = NULL WHERE id = ANY(:ids) AND claim_token = :token AND published_at IS NULL")
+                .bind("ids", ids.toArray(Long[]::new))
+                .bind("token", token)
+                .fetch().rowsUpdated()
+                .block(Duration.ofSeconds(30));
     }
 
     /** Rows not yet published (a growing figure means the relay cannot keep up or Kafka is unreachable). */
@@ -167,24 +276,6 @@ public final class OutboxRelay implements SmartLifecycle {
         pending.set(count == null ? 0 : count);
     }
 
-    private void recordFailure(RuntimeException e) {
-        try {
-            db.sql("UPDATE event_outbox SET attempts = attempts + 1, last_error = :error WHERE id IN ("
-                            + "SELECT id FROM event_outbox WHERE published_at IS NULL AND attempts < :maxAttempts ORDER BY id LIMIT :limit)")
-                    .bind("error", String.valueOf(e.getMessage()))
-                    .bind("maxAttempts", maxAttempts)
-                    .bind("limit", batchSize)
-                    .fetch().rowsUpdated()
-                    .then(db.sql("SELECT count(*) AS parked FROM event_outbox WHERE published_at IS NULL AND attempts >= :maxAttempts")
-                            .bind("maxAttempts", maxAttempts)
-                            .map((row, meta) -> row.get("parked", Long.class)).one())
-                    .doOnNext(parked::set)
-                    .block(Duration.ofSeconds(10));
-        } catch (RuntimeException bookkeeping) {
-            log.warn("Could not record the outbox failure", bookkeeping);
-        }
-    }
-
-    record PendingEvent(Long id, java.util.UUID eventId, String topic, String key, String payload, String traceParent) {
+    record PendingEvent(Long id, UUID eventId, String topic, String key, String payload, String traceParent) {
     }
 }
