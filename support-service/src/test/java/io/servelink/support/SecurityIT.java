@@ -141,6 +141,16 @@ class SecurityIT {
         assertThat(EndpointMatrix.run(port, table(), this::withFreshIds)).isEmpty();
     }
 
+    /**
+     * The internal note's row is left out: a member may post on the team's tickets, and whether a message is an internal
+     * note (agents only) is in its body, so a member's malformed body is a 400.
+     */
+    @Test
+    void callersWhoMayNotActGetTheirRefusalWhateverTheBody() {
+        List<Row> rows = table().stream().filter(row -> !INTERNAL_NOTE.equals(row.body())).toList();
+        assertThat(EndpointMatrix.runRefusedWithMalformedBodies(port, rows, this::withFreshIds)).isEmpty();
+    }
+
     @Test
     void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
         api.createTicket(TestTokens.owner(TEAM), TEAM, "Deploy fails", "Something to find", "technical");

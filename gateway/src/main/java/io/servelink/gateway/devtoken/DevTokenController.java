@@ -6,6 +6,7 @@ import io.servelink.contracts.security.TeamRole;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.LocalTokens;
 import io.servelink.contracts.spring.SecuritySettings;
+import io.servelink.contracts.validation.Slug;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 class DevTokenController {
 
     private static final Duration VALIDITY = Duration.ofHours(1);
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern SLUG = Pattern.compile(Slug.PATTERN);
     private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
     private final LocalTokens tokens;
@@ -58,7 +59,7 @@ class DevTokenController {
 
     private static String validTeam(String team) {
         if (!SLUG.matcher(team).matches()) {
-            throw ApiProblem.invalid("team", "must match " + SLUG.pattern());
+            throw ApiProblem.invalid("team", "must be a team slug: 1-63 lower-case letters, digits or inner hyphens");
         }
         return team;
     }

@@ -2,6 +2,7 @@ package io.servelink.resources.quote;
 
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.resources.ResourcesSettings;
 import io.servelink.resources.addon.Addon;
 import io.servelink.resources.addon.AddonStatus;
@@ -48,7 +49,7 @@ class QuoteController {
     }
 
     @GetMapping("/api/resources/{team_slug}/quote")
-    Mono<Quote> quote(@PathVariable("team_slug") String teamSlug, @RequestParam("purpose") String purpose,
+    Mono<Quote> quote(@PathVariable("team_slug") @Slug String teamSlug, @RequestParam("purpose") String purpose,
                       @RequestParam("reference") String reference, Principal principal) {
         Purpose parsed = Purpose.parse(purpose);
         return authorize(teamSlug, parsed, principal).then(Mono.defer(() -> price(teamSlug, parsed, reference)));
