@@ -1,19 +1,12 @@
 package io.servelink.resources;
 
-import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Wiring shared by the features: the clock every time decision reads (tests move it), and scheduling. */
+/** Wiring shared by the features: scheduling. */
 @Configuration(proxyBeanMethods = false)
 class ResourcesConfiguration {
-
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 
     /** The 05:00 UTC job; tests switch it off with {@code servelink.resources.scheduling-enabled=false}. */
     @Configuration(proxyBeanMethods = false)

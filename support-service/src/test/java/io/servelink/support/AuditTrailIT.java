@@ -24,7 +24,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * address; refused requests write none, and neither do customers' own messages.
  */
 @ServiceIT
-@TestPropertySource(properties = "support.jobs.scheduling-enabled=false")
+@TestPropertySource(properties = "servelink.support.jobs.scheduling-enabled=false")
 class AuditTrailIT {
 
     static final String AGENT = TestTokens.platform(PlatformRole.SUPPORT_AGENT);

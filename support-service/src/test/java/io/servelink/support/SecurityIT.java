@@ -43,7 +43,7 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
 @ServiceIT
 @ExtendWith(OutputCaptureExtension.class)
 // no background writer (SLA job, mail relay) may change a table while the fuzzer compares checksums
-@TestPropertySource(properties = {"support.jobs.scheduling-enabled=false", "support.notifications.relay-enabled=false"})
+@TestPropertySource(properties = {"servelink.support.jobs.scheduling-enabled=false", "servelink.support.notifications.relay-enabled=false"})
 class SecurityIT {
 
     private static final String TEAM = EndpointMatrix.TEAM;

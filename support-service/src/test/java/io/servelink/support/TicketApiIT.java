@@ -23,7 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
 @ServiceIT
-@TestPropertySource(properties = "support.jobs.scheduling-enabled=false")
+@TestPropertySource(properties = "servelink.support.jobs.scheduling-enabled=false")
 class TicketApiIT {
 
     static final String AGENT = TestTokens.platform(PlatformRole.SUPPORT_AGENT);

@@ -7,6 +7,7 @@ import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.LocalTokens;
 import io.servelink.contracts.spring.SecuritySettings;
 import io.servelink.contracts.validation.Slug;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,12 +34,14 @@ class DevTokenController {
     private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
     private final LocalTokens tokens;
+    private final Clock clock;
 
-    DevTokenController(SecuritySettings settings) {
+    DevTokenController(SecuritySettings settings, Clock clock) {
         if (settings.hmacSecret() == null) {
             throw new IllegalStateException("The local profile's /dev/token needs servelink.security.hmac-secret");
         }
-        this.tokens = new LocalTokens(settings.hmacSecret(), settings.issuer() == null ? "servelink-local" : settings.issuer());
+        this.tokens = new LocalTokens(settings.hmacSecret(), settings.issuer() == null ? "servelink-local" : settings.issuer(), clock);
+        this.clock = clock;
     }
 
     @GetMapping("/dev/token")
@@ -53,7 +56,7 @@ class DevTokenController {
             throw ApiProblem.invalid("sub", "must be 1-128 letters, digits or . _ @ -");
         }
         ServelinkClaims claims = new ServelinkClaims(sub, email == null || email.isBlank() ? sub + "@servelink.local" : email,
-                teams, platformRoles(roles), Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                teams, platformRoles(roles), clock.instant().truncatedTo(ChronoUnit.SECONDS));
         return new DevToken(tokens.mint(claims, VALIDITY), "Bearer", VALIDITY.toSeconds(), claims.toClaims());
     }
 

@@ -86,7 +86,7 @@ public record ServelinkClaims(String subject, String email, Map<String, TeamRole
         };
     }
 
-    public static ServelinkClaims of(String subject, Map<String, TeamRole> teams, PlatformRole... roles) {
-        return new ServelinkClaims(subject, subject + "@example.test", teams, Set.copyOf(List.of(roles)), Instant.now());
+    public static ServelinkClaims of(String subject, Map<String, TeamRole> teams, Instant authTime, PlatformRole... roles) {
+        return new ServelinkClaims(subject, subject + "@example.test", teams, Set.copyOf(List.of(roles)), authTime);
     }
 }

@@ -31,7 +31,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
- * Wiring every Servelink service shares: Kafka settings and topic names, the event codec, RFC 9457
+ * Wiring every Servelink service shares: Kafka settings and topic names, the event codec, the clock, RFC 9457
  * problem details, and token verification (the gateway checks tokens, and every service checks them again).
  */
 @AutoConfiguration(beforeName = {
@@ -77,6 +77,13 @@ public class ServelinkAutoConfiguration {
                 org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.propagation.Propagator> propagator) {
             return io.servelink.contracts.spring.kafka.TraceHeaders.of(tracer, propagator);
         }
+    }
+
+    /** The one source of time every service injects (UTC); tests replace it to move time. */
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 
     @Bean

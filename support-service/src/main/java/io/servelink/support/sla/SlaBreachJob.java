@@ -54,7 +54,7 @@ class SlaBreachJob {
         this.hub = hub;
     }
 
-    @Scheduled(cron = "${support.sla.breach-cron:0 */5 * * * *}", zone = "UTC")
+    @Scheduled(cron = "${servelink.support.sla.breach-cron:0 */5 * * * *}", zone = "UTC")
     void scheduled() {
         run().subscribe(report -> log.info("SLA breach job: {}", report), e -> log.error("SLA breach job failed", e));
     }

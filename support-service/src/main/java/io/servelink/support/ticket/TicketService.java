@@ -59,7 +59,7 @@ public class TicketService {
     private final Clock clock;
 
     TicketService(TicketRepository tickets, TeamPlans plans, SlaPolicy sla, Notifications notifications, KnowledgeBase kb,
-                  TicketEventHub hub, AuditLog audit, TransactionalOperator transactions) {
+                  TicketEventHub hub, AuditLog audit, TransactionalOperator transactions, Clock clock) {
         this.tickets = tickets;
         this.plans = plans;
         this.sla = sla;
@@ -68,7 +68,7 @@ public class TicketService {
         this.hub = hub;
         this.audit = audit;
         this.transactions = transactions;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     /** A new ticket from a team member: a Pro team's ticket is at least high; the help assistant may answer first. */

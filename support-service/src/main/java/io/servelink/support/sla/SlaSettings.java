@@ -10,13 +10,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * SLA targets per plan and priority ({@code support.sla.*}), counted from a ticket's creation.
+ * SLA targets per plan and priority ({@code servelink.support.sla.*}), counted from a ticket's creation.
  *
  * @param breachCron when the breach job runs (UTC)
  */
 @Validated
-@ConfigurationProperties("support.sla")
-public record SlaProperties(@NotNull @Valid PlanTargets free, @NotNull @Valid PlanTargets pro,
+@ConfigurationProperties("servelink.support.sla")
+public record SlaSettings(@NotNull @Valid PlanTargets free, @NotNull @Valid PlanTargets pro,
                             @DefaultValue("0 */5 * * * *") @NotBlank String breachCron) {
 
     public record PlanTargets(@NotNull @Valid Target low, @NotNull @Valid Target normal, @NotNull @Valid Target high,
