@@ -68,7 +68,7 @@ class DevTokenController {
     }
 
     private static TeamRole teamRole(String role) {
-        return TeamRole.fromClaim(role)
+        return TeamRole.fromWire(role)
                 .orElseThrow(() -> ApiProblem.invalid("role", "must be one of owner, admin, member"));
     }
 
@@ -78,7 +78,7 @@ class DevTokenController {
             return parsed;
         }
         Arrays.stream(roles.split(",")).map(String::strip).filter(value -> !value.isEmpty()).forEach(value ->
-                parsed.add(PlatformRole.fromClaim(value)
+                parsed.add(PlatformRole.fromWire(value)
                         .orElseThrow(() -> ApiProblem.invalid("roles", "must list support_agent and/or operator"))));
         return parsed;
     }

@@ -73,11 +73,7 @@ record ProjectRequest(@NotNull(message = "is required") @Slug String teamSlug,
         if (status == null || status.isBlank()) {
             return ProjectStatus.ACTIVE;
         }
-        for (ProjectStatus candidate : ProjectStatus.values()) {
-            if (candidate.name().equalsIgnoreCase(status.strip())) {
-                return candidate;
-            }
-        }
-        throw ApiProblem.invalid("status", "must be active or suspended");
+        return ProjectStatus.fromWire(status.strip().toUpperCase(Locale.ROOT))
+                .orElseThrow(() -> ApiProblem.invalid("status", "must be active or suspended"));
     }
 }

@@ -92,6 +92,20 @@ public class ServelinkAutoConfiguration {
         return new EventCodec();
     }
 
+    /**
+     * Enums in JSON are their wire codes only ({@link io.servelink.contracts.WireCode}): Jackson would otherwise take a
+     * number as a constant's index.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
+    static class Json {
+
+        @Bean
+        org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer enumsByWireCodeOnly() {
+            return builder -> builder.enable(tools.jackson.databind.cfg.EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+        }
+    }
+
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
     @ConditionalOnMissingBean

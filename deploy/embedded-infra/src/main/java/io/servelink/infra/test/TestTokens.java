@@ -26,11 +26,11 @@ public final class TestTokens {
     }
 
     public static String forTeam(String team, TeamRole role) {
-        return TOKENS.mint(ServelinkClaims.of("user-" + role.claimValue() + "-" + team, Map.of(team, role), Instant.now()), Duration.ofMinutes(30));
+        return TOKENS.mint(ServelinkClaims.of("user-" + role.wire() + "-" + team, Map.of(team, role), Instant.now()), Duration.ofMinutes(30));
     }
 
     public static String platform(PlatformRole role) {
-        return TOKENS.mint(ServelinkClaims.of("staff-" + role.claimValue(), Map.of(), Instant.now(), role), Duration.ofMinutes(30));
+        return TOKENS.mint(ServelinkClaims.of("staff-" + role.wire(), Map.of(), Instant.now(), role), Duration.ofMinutes(30));
     }
 
     public static String expired(String team) {
