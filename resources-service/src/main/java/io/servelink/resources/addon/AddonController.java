@@ -2,8 +2,8 @@ package io.servelink.resources.addon;
 
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
-import io.servelink.contracts.validation.Slug;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import jakarta.validation.Valid;
 import java.util.List;
 import java.util.UUID;

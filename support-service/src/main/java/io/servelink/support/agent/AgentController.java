@@ -1,7 +1,7 @@
 package io.servelink.support.agent;
 
-import io.servelink.contracts.validation.Slug;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.support.kb.KnowledgeBase;
 import io.servelink.support.ticket.Category;
 import io.servelink.support.ticket.Priority;

@@ -1,10 +1,10 @@
 package io.servelink.support.kb;
 
-import io.servelink.contracts.validation.Slug;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

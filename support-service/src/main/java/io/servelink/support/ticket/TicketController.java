@@ -1,5 +1,6 @@
 package io.servelink.support.ticket;
 
+import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.support.ticket.TicketRequests.CreateTicket;
 import io.servelink.support.ticket.TicketRequests.PostMessage;
@@ -7,7 +8,6 @@ import io.servelink.support.ticket.TicketViews.MessageView;
 import io.servelink.support.ticket.TicketViews.Page;
 import io.servelink.support.ticket.TicketViews.TicketDetails;
 import io.servelink.support.ticket.TicketViews.TicketSummary;
-import io.servelink.contracts.spring.audit.RequestOrigin;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
