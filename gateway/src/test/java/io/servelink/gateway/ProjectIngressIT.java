@@ -443,6 +443,20 @@ class ProjectIngressIT {
         expectInvalid("bad-hosts", "{\"team_slug\":\"demo\",\"hosts\":\"one\",\"upstream_uri\":\"" + url + "\"}", "hosts");
     }
 
+    /**
+     * The one slug rule (a DNS label) is the services' too: a project or team the gateway accepted but usage-service
+     * refused would be metered, its usage never readable. usage-service's {@code UsageApiIT} refuses the same slugs.
+     */
+    @Test
+    void refusesSlugsEndingInAHyphenAsEveryServiceDoes() {
+        String url = upstream.baseUrl();
+        expectInvalid("acme-", projectJson("acme-", "acme-dash.apps.localhost", url, null), "project_id");
+        expectInvalid("acme-web", """
+                {"team_slug": "acme-", "hosts": ["acme-web.apps.localhost"], "upstream_uri": "%s"}""".formatted(url), "team_slug");
+        api().get().uri("/api/admin/projects/acme-").header(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("project_id");
+    }
+
     @Test
     void refusesAHostThatAnotherProjectServes() {
         String host = register("host-owner", upstream);

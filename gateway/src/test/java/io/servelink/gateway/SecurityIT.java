@@ -125,6 +125,11 @@ class SecurityIT {
     }
 
     @Test
+    void callersWhoMayNotActGetTheirRefusalWhateverTheBody() {
+        assertThat(EndpointMatrix.runRefusedWithMalformedBodies(port, table(), row -> row)).isEmpty();
+    }
+
+    @Test
     void hostileInputOnTheOperatorApiNeverAnswers5xxNorLeaksNorChangesTheProjectsWhenRefused() {
         registered("matrix-kept");
         List<Row> rows = table().stream().filter(row -> row.pattern().startsWith(ADMIN_PROJECTS) || row.pattern().equals("/dev/token"))

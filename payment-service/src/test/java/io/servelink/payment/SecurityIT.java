@@ -103,6 +103,32 @@ class SecurityIT extends PaymentItSupport {
     }
 
     @Test
+    void callersWhoMayNotActGetTheirRefusalWhateverTheBody() {
+        String payment = paymentOfTheTeam();
+        List<String> failures = EndpointMatrix.runRefusedWithMalformedBodies(port, table(), row -> row.pattern().contains("{payment_id}")
+                ? row.path(row.pattern().replace("{payment_id}", row.pattern().endsWith("/cancel") ? cancellablePayment() : payment))
+                : row);
+        assertThat(failures).isEmpty();
+    }
+
+    /** Another team's member, or a member without the billing role, learns nothing about the body from the answer. */
+    @Test
+    void initiatingForATeamOneMayNotPayForIsForbiddenWhateverTheBody() {
+        String payments = "SELECT count(*) FROM payments";
+        long before = queryLong(payments);
+        for (String caller : List.of(TestTokens.owner(EndpointMatrix.OTHER), TestTokens.member(TEAM_SLUG))) {
+            for (String body : List.of("{\"purpose\": ", "{}", "{\"purpose\": \"free_money\", \"amount_minor\": 1}", "")) {
+                HttpResponse<String> response = EndpointMatrix.Http.send(port, "POST", "/api/payments/" + TEAM_SLUG + "/initiate",
+                        caller, body);
+                assertThat(response.statusCode()).as(body).isEqualTo(403);
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(response.body()).contains("https://problems.servelink.io/forbidden").doesNotContain("purpose");
+            }
+        }
+        assertThat(queryLong(payments)).isEqualTo(before);
+    }
+
+    @Test
     void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
         String otherAudit = "SELECT count(*) FROM audit_log WHERE action NOT IN ('webhook.rejected', 'job.triggered')";
         long auditedBefore = queryLong(otherAudit);

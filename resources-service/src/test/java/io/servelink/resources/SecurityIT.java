@@ -68,6 +68,26 @@ class SecurityIT extends ResourcesITSupport {
     }
 
     @Test
+    void callersWhoMayNotActGetTheirRefusalWhateverTheBody() {
+        makePro(TEAM);
+        assertThat(EndpointMatrix.runRefusedWithMalformedBodies(port, table(), row -> row)).isEmpty();
+    }
+
+    /** Another team's member, or a member without the billing role, learns nothing about the body from the answer. */
+    @Test
+    void purchasingForATeamOneMayNotPayForIsForbiddenWhateverTheBody() {
+        makePro(TEAM);
+        for (String caller : List.of(TestTokens.owner(EndpointMatrix.OTHER), TestTokens.member(TEAM))) {
+            for (String body : List.of("{\"resource_type\": ", "{}", "{\"resource_type\": \"ram\", \"quantity\": \"many\"}", "")) {
+                HttpResponse<String> response = EndpointMatrix.Http.send(port, "POST", "/api/resources/" + TEAM + "/purchase", caller, body);
+                assertThat(response.statusCode()).as(body).isEqualTo(403);
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(response.body()).contains("https://problems.servelink.io/forbidden").doesNotContain("quantity");
+            }
+        }
+    }
+
+    @Test
     void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
         List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(OWNER, ADMIN, OPERATOR), 20,
                 HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "shedlock")));

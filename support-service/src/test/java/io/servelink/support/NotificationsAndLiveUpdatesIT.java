@@ -43,8 +43,8 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 @ServiceIT
-@TestPropertySource(properties = {"servelink.jobs.enabled=false", "support.notifications.relay-interval=200ms",
-        "support.notifications.fallback-address=fallback@servelink.test", "support.notifications.support-address=desk@servelink.test"})
+@TestPropertySource(properties = {"servelink.jobs.enabled=false", "servelink.support.notifications.relay-interval=200ms",
+        "servelink.support.notifications.fallback-address=fallback@servelink.test", "servelink.support.notifications.support-address=desk@servelink.test"})
 class NotificationsAndLiveUpdatesIT {
 
     static final String AGENT = TestTokens.platform(PlatformRole.SUPPORT_AGENT);

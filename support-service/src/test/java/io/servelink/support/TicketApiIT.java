@@ -106,6 +106,13 @@ class TicketApiIT {
         api.post(member, """
                 {"subject": "s", "description": "d", "category": "plumbing"}""", "/api/support/badinput/tickets")
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("category");
+        // enums are their wire codes only: not the constant's name, not its index
+        api.post(member, """
+                {"subject": "s", "description": "d", "category": "TECHNICAL"}""", "/api/support/badinput/tickets")
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("category");
+        api.post(member, """
+                {"subject": "s", "description": "d", "category": 1}""", "/api/support/badinput/tickets")
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("category");
         api.post(member, """
                 {"subject": "s", "description": "d"}""", "/api/support/badinput/tickets")
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("category");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ final class ApiLatencyBenchmark {
                 service.awaitReady(Duration.ofMinutes(3));
             }
             seedUsage(usageDb);
-            String token = new LocalTokens(SECRET, "bench").mint(ServelinkClaims.of("bench-user", Map.of("bench", TeamRole.OWNER)), Duration.ofHours(1));
+            String token = new LocalTokens(SECRET, "bench").mint(ServelinkClaims.of("bench-user", Map.of("bench", TeamRole.OWNER), Instant.now()), Duration.ofHours(1));
             if (Boolean.getBoolean("bench.api-rig")) {
                 Benchmarks.say("API rig ready: gateway on 18280, usage-service on 18281, resources-service on 18283; token: " + token);
                 Thread.sleep(Long.MAX_VALUE);

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,9 +92,9 @@ class FirstFlowIT {
     @Test
     void trafficThroughTheGatewayShowsUpExactlyInTheTeamsUsage() throws Exception {
         LocalTokens tokens = new LocalTokens(SECRET, "first-flow");
-        String operator = tokens.mint(ServelinkClaims.of("ops", Map.of(), PlatformRole.OPERATOR), Duration.ofMinutes(10));
-        String owner = tokens.mint(ServelinkClaims.of("owner", Map.of("acme", TeamRole.OWNER)), Duration.ofMinutes(10));
-        String stranger = tokens.mint(ServelinkClaims.of("stranger", Map.of("globex", TeamRole.OWNER)), Duration.ofMinutes(10));
+        String operator = tokens.mint(ServelinkClaims.of("ops", Map.of(), Instant.now(), PlatformRole.OPERATOR), Duration.ofMinutes(10));
+        String owner = tokens.mint(ServelinkClaims.of("owner", Map.of("acme", TeamRole.OWNER), Instant.now()), Duration.ofMinutes(10));
+        String stranger = tokens.mint(ServelinkClaims.of("stranger", Map.of("globex", TeamRole.OWNER), Instant.now()), Duration.ofMinutes(10));
 
         HttpResponse<String> registered = HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/admin/projects/shop")))
                 .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")

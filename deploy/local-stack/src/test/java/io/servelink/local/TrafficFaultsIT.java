@@ -100,8 +100,8 @@ class TrafficFaultsIT {
         usage.awaitReady(Duration.ofMinutes(3));
         gateway.awaitReady(Duration.ofMinutes(3));
         LocalTokens tokens = new LocalTokens(SECRET, "traffic-faults");
-        operator = tokens.mint(ServelinkClaims.of("ops", Map.of(), PlatformRole.OPERATOR), Duration.ofHours(1));
-        owner = tokens.mint(ServelinkClaims.of("owner", Map.of(TEAM, TeamRole.OWNER)), Duration.ofHours(1));
+        operator = tokens.mint(ServelinkClaims.of("ops", Map.of(), Instant.now(), PlatformRole.OPERATOR), Duration.ofHours(1));
+        owner = tokens.mint(ServelinkClaims.of("owner", Map.of(TEAM, TeamRole.OWNER), Instant.now()), Duration.ofHours(1));
     }
 
     @AfterAll

@@ -6,6 +6,8 @@ import io.servelink.contracts.security.TeamRole;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.LocalTokens;
 import io.servelink.contracts.spring.SecuritySettings;
+import io.servelink.contracts.validation.Slug;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,16 +30,18 @@ import org.springframework.web.bind.annotation.RestController;
 class DevTokenController {
 
     private static final Duration VALIDITY = Duration.ofHours(1);
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern SLUG = Pattern.compile(Slug.PATTERN);
     private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
     private final LocalTokens tokens;
+    private final Clock clock;
 
-    DevTokenController(SecuritySettings settings) {
+    DevTokenController(SecuritySettings settings, Clock clock) {
         if (settings.hmacSecret() == null) {
             throw new IllegalStateException("The local profile's /dev/token needs servelink.security.hmac-secret");
         }
-        this.tokens = new LocalTokens(settings.hmacSecret(), settings.issuer() == null ? "servelink-local" : settings.issuer());
+        this.tokens = new LocalTokens(settings.hmacSecret(), settings.issuer() == null ? "servelink-local" : settings.issuer(), clock);
+        this.clock = clock;
     }
 
     @GetMapping("/dev/token")
@@ -52,19 +56,19 @@ class DevTokenController {
             throw ApiProblem.invalid("sub", "must be 1-128 letters, digits or . _ @ -");
         }
         ServelinkClaims claims = new ServelinkClaims(sub, email == null || email.isBlank() ? sub + "@servelink.local" : email,
-                teams, platformRoles(roles), Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                teams, platformRoles(roles), clock.instant().truncatedTo(ChronoUnit.SECONDS));
         return new DevToken(tokens.mint(claims, VALIDITY), "Bearer", VALIDITY.toSeconds(), claims.toClaims());
     }
 
     private static String validTeam(String team) {
         if (!SLUG.matcher(team).matches()) {
-            throw ApiProblem.invalid("team", "must match " + SLUG.pattern());
+            throw ApiProblem.invalid("team", "must be a team slug: 1-63 lower-case letters, digits or inner hyphens");
         }
         return team;
     }
 
     private static TeamRole teamRole(String role) {
-        return TeamRole.fromClaim(role)
+        return TeamRole.fromWire(role)
                 .orElseThrow(() -> ApiProblem.invalid("role", "must be one of owner, admin, member"));
     }
 
@@ -74,7 +78,7 @@ class DevTokenController {
             return parsed;
         }
         Arrays.stream(roles.split(",")).map(String::strip).filter(value -> !value.isEmpty()).forEach(value ->
-                parsed.add(PlatformRole.fromClaim(value)
+                parsed.add(PlatformRole.fromWire(value)
                         .orElseThrow(() -> ApiProblem.invalid("roles", "must list support_agent and/or operator"))));
         return parsed;
     }

@@ -2,7 +2,6 @@ package io.servelink.gateway.ingress;
 
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
@@ -25,8 +24,8 @@ class IngressRouting {
 
     @Bean
     IngressRoutingFilter routingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
-            HttpClientProperties properties, @Value("${servelink.gateway.ingress.observations:false}") boolean ingressObserved) {
-        return new IngressRoutingFilter(httpClient, headersFilters, properties, ingressObserved);
+            HttpClientProperties properties, IngressSettings settings) {
+        return new IngressRoutingFilter(httpClient, headersFilters, properties, settings.observations());
     }
 
     /** The project proxy; off while project traffic is observed (the route's filters carry the observation). */

@@ -26,7 +26,7 @@ class MeteringConfiguration {
 
     @Bean
     TrafficSender trafficSender(TrafficEventBuffer buffer, KafkaSettings kafka, TopicNames topics, MeteringSettings settings,
-                                MeterRegistry meters) {
+                                MeterRegistry meters, Clock clock) {
         Map<String, Object> config = kafka.producerConfig("traffic");
         if (settings.bootstrapServers() != null && !settings.bootstrapServers().isBlank()) {
             config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -35,13 +35,13 @@ class MeteringConfiguration {
         // crashing holds back read-committed consumers of its partitions until the broker aborts it after the timeout.
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "servelink-gateway-traffic-" + UUID.randomUUID());
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) kafka.requestTimeout().multipliedBy(3).toMillis());
-        return new TrafficSender(buffer, () -> new KafkaProducer<>(config), topics.traffic(), settings, meters);
+        return new TrafficSender(buffer, () -> new KafkaProducer<>(config), topics.traffic(), settings, meters, clock);
     }
 
     @Bean
     TrafficMeter trafficMeter(TrafficEventBuffer buffer, TrafficSender sender, EventCodec codec, MeteringSettings settings,
-                              MeterRegistry meters) {
-        TrafficMeter meter = new TrafficMeter(buffer, codec, settings, meters, Clock.systemUTC());
+                              MeterRegistry meters, Clock clock) {
+        TrafficMeter meter = new TrafficMeter(buffer, codec, settings, meters, clock);
         meter.onEvents(sender::wake);
         return meter;
     }

@@ -102,7 +102,7 @@ class TrafficMeter implements SmartLifecycle {
     private void drop(TrafficRecorded traffic) {
         dropped.increment();
         long unlogged = droppedSinceLog.incrementAndGet();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (now - lastDropLog >= DROP_LOG_INTERVAL_MS) {
             lastDropLog = now;
             droppedSinceLog.addAndGet(-unlogged);

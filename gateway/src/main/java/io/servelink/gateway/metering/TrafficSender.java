@@ -3,6 +3,7 @@ package io.servelink.gateway.metering;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -38,6 +39,7 @@ class TrafficSender implements SmartLifecycle {
     private final Supplier<Producer<String, byte[]>> producers;
     private final String topic;
     private final MeteringSettings settings;
+    private final Clock clock;
     private final Counter sent;
     private final Counter failures;
     private volatile boolean running;
@@ -53,8 +55,9 @@ class TrafficSender implements SmartLifecycle {
      *                  aborts what its predecessor left open) when there is none yet or the last one failed for good
      */
     TrafficSender(TrafficEventBuffer buffer, Supplier<Producer<String, byte[]>> producers, String topic, MeteringSettings settings,
-                  MeterRegistry meters) {
+                  MeterRegistry meters, Clock clock) {
         this.buffer = buffer;
+        this.clock = clock;
         this.producers = producers;
         this.topic = topic;
         this.settings = settings;
@@ -181,7 +184,7 @@ class TrafficSender implements SmartLifecycle {
     }
 
     private void logFailure(Exception failure) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (now - lastFailureLog >= FAILURE_LOG_INTERVAL_MS) {
             lastFailureLog = now;
             log.warn("Kafka did not take {} traffic event(s) ({}); {} buffered, retrying", inTransaction.size(), failure.toString(),

@@ -6,6 +6,8 @@ import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import io.servelink.contracts.spring.audit.AuditEntry;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
+import jakarta.validation.Valid;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,14 +51,14 @@ class ProjectAdminController {
     }
 
     @GetMapping("/{project_id}")
-    Mono<ProjectView> get(@PathVariable("project_id") String projectId) {
+    Mono<ProjectView> get(@PathVariable("project_id") @Slug String projectId) {
         return operator().then(Mono.fromSupplier(() -> known(projectId))).map(ProjectView::of);
     }
 
     @PutMapping("/{project_id}")
-    Mono<ProjectView> put(@PathVariable("project_id") String projectId, @RequestBody Mono<ProjectRequest> body,
+    Mono<ProjectView> put(@PathVariable("project_id") @Slug String projectId, @Valid @RequestBody Mono<ProjectRequest> body,
                           ServerHttpRequest http) {
-        // the body is read after the role check, so a caller without the role learns nothing from validation
+        // the body is read (and validated) after the role check, so a caller without the role learns nothing from it
         return operator().flatMap(operator -> body
                         .map(request -> withFreeHosts(request.toProject(projectId)))
                         .flatMap(project -> audited(putEntry(operator, project, registry.byId(project.id()), RequestOrigin.of(http)),
@@ -65,7 +67,7 @@ class ProjectAdminController {
     }
 
     @DeleteMapping("/{project_id}")
-    Mono<ResponseEntity<Void>> delete(@PathVariable("project_id") String projectId, ServerHttpRequest http) {
+    Mono<ResponseEntity<Void>> delete(@PathVariable("project_id") @Slug String projectId, ServerHttpRequest http) {
         return operator()
                 .flatMap(operator -> {
                     Project project = known(projectId);
@@ -99,7 +101,7 @@ class ProjectAdminController {
     }
 
     private Project known(String projectId) {
-        return registry.byId(ProjectRequest.validProjectId(projectId))
+        return registry.byId(projectId)
                 .orElseThrow(() -> ApiProblem.notFound("No project " + projectId));
     }
 

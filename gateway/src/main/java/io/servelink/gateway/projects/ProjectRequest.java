@@ -2,6 +2,10 @@ package io.servelink.gateway.projects;
 
 import io.servelink.contracts.events.projects.ProjectStatus;
 import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.contracts.validation.Slug;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -9,32 +13,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Body of {@code PUT /api/admin/projects/{project_id}}: what the gateway needs to serve a project. */
-record ProjectRequest(String teamSlug, List<String> hosts, String upstreamUri, String status) {
+/**
+ * Body of {@code PUT /api/admin/projects/{project_id}}: what the gateway needs to serve a project. Bean Validation
+ * checks the fields' presence and the team slug; {@link #toProject} normalizes and checks the host names, the upstream
+ * URI and the status.
+ */
+record ProjectRequest(@NotNull(message = "is required") @Slug String teamSlug,
+                      @NotEmpty(message = "must list at least one host name") List<String> hosts,
+                      @NotBlank(message = "is required") String upstreamUri,
+                      String status) {
 
-    static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** Each label of a host name is a DNS label, the rule slugs follow too. */
+    private static final Pattern DNS_LABEL = Pattern.compile(Slug.PATTERN);
 
-    static String validProjectId(String projectId) {
-        if (projectId == null || !SLUG.matcher(projectId).matches()) {
-            throw ApiProblem.invalid("project_id", "must match " + SLUG.pattern());
-        }
-        return projectId;
-    }
-
-    /** Checks every field and returns the project it describes; the first bad field is a 400 naming it. */
+    /** The project this valid request describes; the first bad host, upstream URI or status is a 400 naming it. */
     Project toProject(String projectId) {
-        validProjectId(projectId);
-        if (teamSlug == null || !SLUG.matcher(teamSlug).matches()) {
-            throw ApiProblem.invalid("team_slug", "must match " + SLUG.pattern());
-        }
         return new Project(projectId, teamSlug, validHosts(), validUpstream(), validStatus());
     }
 
     private List<String> validHosts() {
-        if (hosts == null || hosts.isEmpty()) {
-            throw ApiProblem.invalid("hosts", "must list at least one host name");
-        }
         List<String> valid = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             String host = hosts.get(i) == null ? "" : hosts.get(i).strip().toLowerCase(Locale.ROOT);
@@ -59,9 +56,6 @@ record ProjectRequest(String teamSlug, List<String> hosts, String upstreamUri, S
     }
 
     private URI validUpstream() {
-        if (upstreamUri == null || upstreamUri.isBlank()) {
-            throw ApiProblem.invalid("upstream_uri", "is required");
-        }
         try {
             URI uri = new URI(upstreamUri.strip());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -79,11 +73,7 @@ record ProjectRequest(String teamSlug, List<String> hosts, String upstreamUri, S
         if (status == null || status.isBlank()) {
             return ProjectStatus.ACTIVE;
         }
-        for (ProjectStatus candidate : ProjectStatus.values()) {
-            if (candidate.name().equalsIgnoreCase(status.strip())) {
-                return candidate;
-            }
-        }
-        throw ApiProblem.invalid("status", "must be active or suspended");
+        return ProjectStatus.fromWire(status.strip().toUpperCase(Locale.ROOT))
+                .orElseThrow(() -> ApiProblem.invalid("status", "must be active or suspended"));
     }
 }

@@ -8,6 +8,6 @@ record ProjectView(String projectId, String teamSlug, List<String> hosts, String
 
     static ProjectView of(Project project) {
         return new ProjectView(project.id(), project.teamSlug(), project.hosts(), project.upstreamUri().toString(),
-                project.status().name().toLowerCase(Locale.ROOT));
+                project.status().wire().toLowerCase(Locale.ROOT));
     }
 }

@@ -31,12 +31,12 @@ class ProjectsPublisher implements DisposableBean {
     private final ProjectsSettings settings;
     private final Clock clock;
 
-    ProjectsPublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
+    ProjectsPublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings, Clock clock) {
         this.producer = new KafkaProducer<>(kafka.producerConfig("projects-admin"));
         this.topic = topics.projects();
         this.codec = codec;
         this.settings = settings;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     Mono<Project> publish(Project project) {

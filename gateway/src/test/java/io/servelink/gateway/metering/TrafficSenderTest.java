@@ -24,7 +24,7 @@ class TrafficSenderTest {
             Duration.ofMillis(10), Duration.ofMillis(50), null, Duration.ofMillis(100));
     private final TrafficEventBuffer buffer = new TrafficEventBuffer(settings.bufferCapacity());
     private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
-    private final TrafficSender sender = new TrafficSender(buffer, () -> producer, "traffic", settings, meters);
+    private final TrafficSender sender = new TrafficSender(buffer, () -> producer, "traffic", settings, meters, Clock.systemUTC());
     private final TrafficMeter meter = new TrafficMeter(buffer, new EventCodec(), settings, meters,
             Clock.fixed(Instant.parse("2026-01-01T00:00:05Z"), ZoneOffset.UTC));
 

@@ -10,6 +10,7 @@ import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.KafkaSettings;
 import io.servelink.gateway.GatewayIT;
 import io.servelink.infra.test.TestTokens;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,8 @@ class ProjectAuditIT {
 
         volatile boolean brokerDown;
 
-        SwitchablePublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
-            super(kafka, topics, codec, settings);
+        SwitchablePublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings, Clock clock) {
+            super(kafka, topics, codec, settings, clock);
         }
 
         @Override
@@ -61,8 +62,9 @@ class ProjectAuditIT {
     static class Broker {
         @Bean
         @Primary
-        SwitchablePublisher switchablePublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
-            return new SwitchablePublisher(kafka, topics, codec, settings);
+        SwitchablePublisher switchablePublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings,
+                                                Clock clock) {
+            return new SwitchablePublisher(kafka, topics, codec, settings, clock);
         }
     }
 

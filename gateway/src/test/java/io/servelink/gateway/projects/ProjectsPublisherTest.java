@@ -11,6 +11,7 @@ import io.servelink.contracts.spring.KafkaSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class ProjectsPublisherTest {
         }
         KafkaSettings kafka = new KafkaSettings("127.0.0.1:" + closedPort, "", "test", Duration.ofSeconds(2), false, 1);
         ProjectsSettings settings = new ProjectsSettings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(7));
-        ProjectsPublisher publisher = new ProjectsPublisher(kafka, new TopicNames(""), new EventCodec(), settings);
+        ProjectsPublisher publisher = new ProjectsPublisher(kafka, new TopicNames(""), new EventCodec(), settings, Clock.systemUTC());
         Project project = new Project("hello", "demo", List.of("hello.apps.localhost"), URI.create("http://upstream"), ProjectStatus.ACTIVE);
         try {
             ApiProblem problem = catchThrowableOfType(ApiProblem.class, () -> publisher.publish(project).block(Duration.ofSeconds(10)));

@@ -1,9 +1,9 @@
 package io.servelink.payment.payment;
 
-import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -48,40 +48,50 @@ class PaymentController {
     static final String RENEW_SCOPE = "SCOPE_payments:renew";
 
     @PostMapping("/api/payments/{team_slug}/initiate")
-    Mono<ResponseEntity<InitiatedPayment>> initiate(@PathVariable("team_slug") String team,
-                                                    @Valid @RequestBody InitiatePaymentRequest request,
+    Mono<ResponseEntity<InitiatedPayment>> initiate(@PathVariable("team_slug") @Slug String team,
+                                                    @Valid @RequestBody Mono<InitiatePaymentRequest> body,
                                                     @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @RequestHeader(name = "Idempotency-Key", required = false) String clientKey,
                                                     ServerHttpRequest http) {
-        ApiParams.requireSlug("team_slug", team);
-        return initiator(team, request)
-                .flatMap(initiator -> service.initiate(team, request, initiator, authorization, clientKey, RequestOrigin.of(http)))
+        return authorized(team, body)
+                .flatMap(call -> service.initiate(team, call.request(), call.initiator(), authorization, clientKey, RequestOrigin.of(http)))
                 .map(started -> ResponseEntity.status(started.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
                         .body(InitiatedPayment.of(started.payment())));
     }
 
+    /** A request whose caller may make it: the body is read (and validated) only once the caller may act. */
+    private record Authorized(InitiatePaymentRequest request, PaymentService.Initiator initiator) {
+    }
+
     /**
      * An owner or admin of the team; for a renewal also a service token with scope {@code payments:renew} (the
-     * renewal job of resources-service, which has no team role).
+     * renewal job of resources-service, which has no team role). Such a token may start nothing but renewals, so its
+     * body is read to learn the purpose.
      */
-    private Mono<PaymentService.Initiator> initiator(String team, InitiatePaymentRequest request) {
-        Mono<PaymentService.Initiator> manager = guard.billingManager(team).map(claims -> new PaymentService.Initiator(claims, false));
-        if (!"renewal".equals(request.purpose())) {
-            return manager;
-        }
+    private Mono<Authorized> authorized(String team, Mono<InitiatePaymentRequest> body) {
         return ReactiveSecurityContextHolder.getContext()
                 .map(SecurityContext::getAuthentication)
                 .filter(auth -> auth.getAuthorities().stream().anyMatch(a -> RENEW_SCOPE.equals(a.getAuthority())))
-                .flatMap(auth -> guard.caller().map(claims -> new PaymentService.Initiator(claims, true)))
-                .switchIfEmpty(manager);
+                .flatMap(renewer -> asRenewer(team, body))
+                .switchIfEmpty(Mono.defer(() -> asBillingManager(team, body)));
+    }
+
+    private Mono<Authorized> asRenewer(String team, Mono<InitiatePaymentRequest> body) {
+        return guard.caller().flatMap(renewer -> body.flatMap(request -> "renewal".equals(request.purpose())
+                ? Mono.just(new Authorized(request, new PaymentService.Initiator(renewer, true)))
+                : asBillingManager(team, Mono.just(request))));
+    }
+
+    private Mono<Authorized> asBillingManager(String team, Mono<InitiatePaymentRequest> body) {
+        return guard.billingManager(team)
+                .flatMap(manager -> body.map(request -> new Authorized(request, new PaymentService.Initiator(manager, false))));
     }
 
     @GetMapping("/api/payments/{team_slug}/history")
-    Mono<PaymentPage> history(@PathVariable("team_slug") String team,
+    Mono<PaymentPage> history(@PathVariable("team_slug") @Slug String team,
                               @RequestParam(name = "status", required = false) String status,
                               @RequestParam(name = "page", defaultValue = "0") @Min(0) @Max(100_000) int page,
                               @RequestParam(name = "size", defaultValue = "20") @Min(1) @Max(100) int size) {
-        ApiParams.requireSlug("team_slug", team);
         PaymentStatus filter = status == null || status.isBlank() ? null : PaymentStatus.fromWire(status)
                 .orElseThrow(() -> ApiProblem.invalid("status", "must be one of pending, processing, completed, failed, cancelled"));
         return guard.member(team).then(service.history(team, filter, page, size));

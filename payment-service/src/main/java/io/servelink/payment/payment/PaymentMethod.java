@@ -1,25 +1,27 @@
 package io.servelink.payment.payment;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.servelink.contracts.WireCode;
 import java.util.Optional;
 
 /** How the payer pays. */
-public enum PaymentMethod {
-    MOBILE_MONEY,
-    CREDIT_CARD;
+public enum PaymentMethod implements WireCode {
+    MOBILE_MONEY("mobile_money"),
+    CREDIT_CARD("credit_card");
 
-    @JsonValue
-    public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+    private final String wire;
+
+    PaymentMethod(String wire) {
+        this.wire = wire;
     }
 
-    public static Optional<PaymentMethod> fromWire(String value) {
-        for (PaymentMethod method : values()) {
-            if (method.wire().equals(value)) {
-                return Optional.of(method);
-            }
-        }
-        return Optional.empty();
+    @JsonValue
+    @Override
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<PaymentMethod> fromWire(String wire) {
+        return WireCode.fromWire(values(), wire);
     }
 }

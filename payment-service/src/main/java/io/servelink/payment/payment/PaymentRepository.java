@@ -131,7 +131,7 @@ class PaymentRepository {
     private DatabaseClient.GenericExecuteSpec bindAll(DatabaseClient.GenericExecuteSpec spec, Payment p) {
         spec = spec.bind("id", p.id())
                 .bind("team", p.teamSlug())
-                .bind("purpose", p.purpose().name())
+                .bind("purpose", p.purpose().wire())
                 .bind("reference", p.reference())
                 .bind("description", p.description())
                 .bind("amount", p.amountMinor())
@@ -158,7 +158,7 @@ class PaymentRepository {
     private Payment read(Readable row) {
         String nextAction = row.get("next_action", String.class);
         return new Payment(row.get("id", UUID.class), row.get("team_slug", String.class),
-                PaymentPurpose.valueOf(row.get("purpose", String.class)), row.get("reference", String.class),
+                PaymentPurpose.fromWire(row.get("purpose", String.class)).orElseThrow(), row.get("reference", String.class),
                 row.get("description", String.class), row.get("amount_minor", Long.class),
                 row.get("currency", String.class).strip(),
                 PaymentMethod.fromWire(row.get("method", String.class)).orElseThrow(),

@@ -77,7 +77,7 @@ class PaymentService {
         if (clientKey != null && (clientKey.isBlank() || clientKey.length() > 200)) {
             return Mono.error(ApiProblem.invalid("Idempotency-Key", "must be 1 to 200 characters"));
         }
-        PaymentPurpose purpose = PaymentPurpose.valueOf(request.purpose().toUpperCase(Locale.ROOT));
+        PaymentPurpose purpose = PaymentPurpose.fromWire(request.purpose().toUpperCase(Locale.ROOT)).orElseThrow();
         Mono<Initiation> fresh = resources.quote(team, request.purpose(), request.reference(), authorization)
                 .flatMap(quote -> (initiator.service() ? Mono.<Void>empty() : requireFreshLogin(quote, initiator.claims()))
                         .thenReturn(quote))
@@ -117,7 +117,7 @@ class PaymentService {
 
     private Mono<Payment> recordStart(Payment payment, String clientKey, ServelinkClaims caller, RequestOrigin origin) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("purpose", payment.purpose().name().toLowerCase(Locale.ROOT));
+        details.put("purpose", payment.purpose().wire().toLowerCase(Locale.ROOT));
         details.put("reference", payment.reference());
         details.put("amount_minor", payment.amountMinor());
         details.put("currency", payment.currency());

@@ -1,17 +1,23 @@
 package io.servelink.payment.payment;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import io.servelink.contracts.WireCode;
 import java.util.Optional;
 import java.util.Set;
 
-/** Where a payment stands. Lower-case on the wire and in the database. */
-public enum PaymentStatus {
-    PENDING,
-    PROCESSING,
-    COMPLETED,
-    FAILED,
-    CANCELLED;
+/** Where a payment stands, by the same code on the wire and in the database. */
+public enum PaymentStatus implements WireCode {
+    PENDING("pending"),
+    PROCESSING("processing"),
+    COMPLETED("completed"),
+    FAILED("failed"),
+    CANCELLED("cancelled");
+
+    private final String wire;
+
+    PaymentStatus(String wire) {
+        this.wire = wire;
+    }
 
     private static final Set<PaymentStatus> OPEN = Set.of(PENDING, PROCESSING);
 
@@ -33,19 +39,12 @@ public enum PaymentStatus {
     }
 
     @JsonValue
+    @Override
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
-    public static Optional<PaymentStatus> fromWire(String value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        for (PaymentStatus status : values()) {
-            if (status.wire().equals(value)) {
-                return Optional.of(status);
-            }
-        }
-        return Optional.empty();
+    public static Optional<PaymentStatus> fromWire(String wire) {
+        return WireCode.fromWire(values(), wire);
     }
 }

@@ -11,7 +11,7 @@ record PaymentView(String paymentId, String teamSlug, String purpose, String ref
                    Instant settledAt) {
 
     static PaymentView of(Payment p) {
-        return new PaymentView(p.id().toString(), p.teamSlug(), p.purpose().name().toLowerCase(Locale.ROOT),
+        return new PaymentView(p.id().toString(), p.teamSlug(), p.purpose().wire().toLowerCase(Locale.ROOT),
                 p.reference(), p.description(), p.amountMinor(), p.currency(), p.method().wire(), p.status().wire(),
                 p.status().isOpen() ? p.nextAction() : null, p.failureReason(), p.flaggedMismatch(), p.createdAt(),
                 p.updatedAt(), p.settledAt());

@@ -7,8 +7,8 @@ import io.servelink.payment.provider.ProviderRefund;
 import io.servelink.payment.provider.ProviderSettings;
 import io.servelink.payment.webhook.WebhookSignature;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -58,15 +57,17 @@ class ProviderSimulator {
     private final WebhookSignature signer;
     private final JsonMapper json;
     private final Duration completionDelay;
+    private final Clock clock;
     private final WebClient web;
 
-    ProviderSimulator(ProviderSettings settings, JsonMapper json, WebClient.Builder web,
-                      @Value("${servelink.payment.simulator.completion-delay:3s}") Duration completionDelay) {
+    ProviderSimulator(ProviderSettings settings, SimulatorSettings simulator, JsonMapper json, Clock clock,
+                      WebClient.Builder web) {
         this.settings = settings;
         this.web = web.build();
         this.signer = new WebhookSignature(settings.webhookSecret(), settings.webhookTolerance());
         this.json = json;
-        this.completionDelay = completionDelay;
+        this.completionDelay = simulator.completionDelay();
+        this.clock = clock;
     }
 
     private record Simulated(ProviderPayment payment, String callbackUrl, String returnUrl) {
@@ -230,11 +231,11 @@ class ProviderSimulator {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event_id", "evt_" + UUID.randomUUID());
         event.put("type", "payment.status_changed");
-        event.put("occurred_at", Instant.now().toString());
+        event.put("occurred_at", clock.instant().toString());
         event.put("payment", simulated.payment());
         byte[] body = json.writeValueAsBytes(event);
         Mono.defer(() -> {
-                    long timestamp = Instant.now().getEpochSecond();
+                    long timestamp = clock.instant().getEpochSecond();
                     return web.post().uri(simulated.callbackUrl())
                             .contentType(MediaType.APPLICATION_JSON)
                             .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))

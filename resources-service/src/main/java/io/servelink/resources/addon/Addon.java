@@ -111,7 +111,7 @@ public record Addon(UUID id, String teamSlug, String resourceType, int quantity,
                     false, paymentMethod, phone, paymentId, activatedAt, expiresAt, renewal, createdAt);
             case PENDING -> withStatus(AddonStatus.CANCELLED, false);
             case CANCELLED -> this;
-            case FAILED, EXPIRED -> throw ApiProblem.conflict("Add-on " + id + " is " + status.dbValue() + " and cannot be cancelled");
+            case FAILED, EXPIRED -> throw ApiProblem.conflict("Add-on " + id + " is " + status.wire() + " and cannot be cancelled");
         };
     }
 

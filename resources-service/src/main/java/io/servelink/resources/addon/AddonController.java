@@ -3,6 +3,7 @@ package io.servelink.resources.addon;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import jakarta.validation.Valid;
 import java.util.List;
 import java.util.UUID;
@@ -32,28 +33,29 @@ class AddonController {
 
     /** The catalog and whether this team may buy add-ons. Any member. */
     @GetMapping("/api/resources/{team_slug}/available")
-    Mono<Available> available(@PathVariable("team_slug") String teamSlug) {
+    Mono<Available> available(@PathVariable("team_slug") @Slug String teamSlug) {
         return guard.member(teamSlug).then(service.available(teamSlug));
     }
 
     /** Creates a pending add-on and starts its payment; answers the payer's next action. Owner or admin of a Pro team. */
     @PostMapping("/api/resources/{team_slug}/purchase")
     @ResponseStatus(HttpStatus.CREATED)
-    Mono<PurchaseResponse> purchase(@PathVariable("team_slug") String teamSlug, @Valid @RequestBody PurchaseRequest request,
+    Mono<PurchaseResponse> purchase(@PathVariable("team_slug") @Slug String teamSlug, @Valid @RequestBody Mono<PurchaseRequest> body,
                                     @AuthenticationPrincipal Jwt token, ServerHttpRequest http) {
-        return guard.billingManager(teamSlug).flatMap(manager -> service.purchase(teamSlug, request, token.getTokenValue(),
-                new AddonService.Actor(manager.subject(), RequestOrigin.of(http))));
+        // the body is read (and validated) only once the caller may buy for the team
+        return guard.billingManager(teamSlug).flatMap(manager -> body.flatMap(request -> service.purchase(teamSlug, request,
+                token.getTokenValue(), new AddonService.Actor(manager.subject(), RequestOrigin.of(http)))));
     }
 
     /** The team's add-ons in every state, newest first. Any member. */
     @GetMapping("/api/resources/{team_slug}/list")
-    Mono<List<AddonView>> list(@PathVariable("team_slug") String teamSlug) {
+    Mono<List<AddonView>> list(@PathVariable("team_slug") @Slug String teamSlug) {
         return guard.member(teamSlug).then(service.list(teamSlug));
     }
 
     /** Stops renewal; an active add-on stays active until it expires. Owner or admin. */
     @DeleteMapping("/api/resources/{team_slug}/cancel/{resource_id}")
-    Mono<AddonView> cancel(@PathVariable("team_slug") String teamSlug, @PathVariable("resource_id") String resourceId,
+    Mono<AddonView> cancel(@PathVariable("team_slug") @Slug String teamSlug, @PathVariable("resource_id") String resourceId,
                            ServerHttpRequest http) {
         return guard.billingManager(teamSlug).flatMap(manager -> service.cancel(teamSlug, addonId(resourceId),
                 new AddonService.Actor(manager.subject(), RequestOrigin.of(http))));

@@ -127,7 +127,7 @@ class AddonService {
     /** Cancels: an active add-on stops renewing and stays active until it expires; a pending one is cancelled. */
     Mono<AddonView> cancel(String teamSlug, UUID id, Actor actor) {
         return change(teamSlug, id, Addon::cancel, (before, after) -> entry(actor, CANCELLED, after, Map.of(
-                        "status_before", before.status().dbValue(), "status", after.status().dbValue(), "auto_renew", after.autoRenew())))
+                        "status_before", before.status().wire(), "status", after.status().wire(), "auto_renew", after.autoRenew())))
                 .map(AddonView::of);
     }
 

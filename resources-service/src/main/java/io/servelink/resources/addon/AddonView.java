@@ -17,7 +17,7 @@ public record AddonView(String id, String resourceType, int quantity, String sta
 
     public static AddonView of(Addon addon) {
         Addon.Renewal renewal = addon.renewal();
-        return new AddonView(addon.id().toString(), addon.resourceType(), addon.quantity(), addon.status().dbValue(),
+        return new AddonView(addon.id().toString(), addon.resourceType(), addon.quantity(), addon.status().wire(),
                 addon.autoRenew(), addon.unitPriceMinor(), addon.priceMinor(), addon.currency(),
                 addon.allowance().trafficBytes(), addon.allowance().storageBytes(), addon.allowance().ramMb(),
                 addon.allowance().cpuCores(), addon.paymentId(), addon.activatedAt(), addon.expiresAt(), addon.createdAt(),

@@ -39,7 +39,7 @@ public class Addons {
                 .bind("cpu", addon.allowance().cpuCores())
                 .bind("price", addon.unitPriceMinor())
                 .bind("currency", addon.currency())
-                .bind("status", addon.status().dbValue())
+                .bind("status", addon.status().wire())
                 .bind("autoRenew", addon.autoRenew())
                 .bind("method", addon.paymentMethod())
                 .bind("now", now);
@@ -54,7 +54,7 @@ public class Addons {
                         + "renewal_requested_at = :renewalRequestedAt, renewal_next_action = CAST(:renewalNextAction AS jsonb), "
                         + "updated_at = :now WHERE id = :id")
                 .bind("id", addon.id())
-                .bind("status", addon.status().dbValue())
+                .bind("status", addon.status().wire())
                 .bind("autoRenew", addon.autoRenew())
                 .bind("now", now);
         spec = nullable(spec, "paymentId", addon.paymentId(), String.class);
@@ -116,7 +116,7 @@ public class Addons {
                 new Allowance(row.get("traffic_bytes", Long.class), row.get("storage_bytes", Long.class),
                         row.get("ram_mb", Long.class), row.get("cpu_cores", Integer.class)),
                 row.get("unit_price_minor", Long.class), row.get("currency", String.class).strip(),
-                AddonStatus.fromDb(row.get("status", String.class)), row.get("auto_renew", Boolean.class),
+                AddonStatus.fromWire(row.get("status", String.class)).orElseThrow(), row.get("auto_renew", Boolean.class),
                 row.get("payment_method", String.class), row.get("phone", String.class), row.get("payment_id", String.class),
                 row.get("activated_at", Instant.class), row.get("expires_at", Instant.class), renewal,
                 row.get("created_at", Instant.class));

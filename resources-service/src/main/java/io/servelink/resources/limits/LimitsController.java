@@ -1,6 +1,7 @@
 package io.servelink.resources.limits;
 
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.validation.Slug;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,7 +20,7 @@ class LimitsController {
 
     /** The team's plan plus its active add-ons, itemised, with totals. Any member. */
     @GetMapping("/api/resources/{team_slug}/limits")
-    Mono<TeamLimits> limits(@PathVariable("team_slug") String teamSlug) {
+    Mono<TeamLimits> limits(@PathVariable("team_slug") @Slug String teamSlug) {
         return guard.member(teamSlug).then(entitlements.current(teamSlug));
     }
 }

@@ -62,7 +62,7 @@ public class ServiceCredentials {
     }
 
     private String mintLocally() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(security.issuer() == null ? "servelink-local" : security.issuer())
                 .subject(SUBJECT)

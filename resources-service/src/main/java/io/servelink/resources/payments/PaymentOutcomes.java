@@ -1,6 +1,7 @@
 package io.servelink.resources.payments;
 
 import io.servelink.contracts.events.EventCodec;
+import io.servelink.contracts.events.payments.PaymentEvent;
 import io.servelink.contracts.events.payments.PaymentPurpose;
 import io.servelink.contracts.spring.audit.AuditEntry;
 import io.servelink.contracts.spring.audit.AuditLog;
@@ -10,8 +11,8 @@ import io.servelink.resources.ResourcesSettings;
 import io.servelink.resources.addon.Addon;
 import io.servelink.resources.addon.AddonStatus;
 import io.servelink.resources.addon.Addons;
-import io.servelink.resources.limits.Entitlements;
 import io.servelink.resources.catalog.Plan;
+import io.servelink.resources.limits.Entitlements;
 import io.servelink.resources.subscription.Subscription;
 import io.servelink.resources.subscription.Teams;
 import java.time.Clock;
@@ -77,7 +78,7 @@ class PaymentOutcomes {
     private Mono<Void> handle(ConsumerRecord<String, byte[]> record) {
         PaymentOutcome outcome;
         try {
-            outcome = PaymentOutcome.decode(codec, record.value());
+            outcome = PaymentOutcome.of(codec.decode(record.value(), PaymentEvent.class));
         } catch (EventCodec.MalformedEventException e) {
             log.warn("Skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             return Mono.empty();
@@ -138,8 +139,8 @@ class PaymentOutcomes {
             return Mono.empty();
         }
         Map<String, Object> details = paymentDetails(outcome);
-        details.put("status_before", before.status().dbValue());
-        details.put("status", after.status().dbValue());
+        details.put("status_before", before.status().wire());
+        details.put("status", after.status().wire());
         if (after.expiresAt() != null) {
             details.put("expires_at", after.expiresAt().toString());
         }
@@ -162,7 +163,7 @@ class PaymentOutcomes {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("payment_id", outcome.paymentId());
         details.put("event_id", outcome.eventId().toString());
-        details.put("purpose", outcome.purpose().name().toLowerCase(java.util.Locale.ROOT));
+        details.put("purpose", outcome.purpose().wire().toLowerCase(java.util.Locale.ROOT));
         return details;
     }
 

@@ -1,7 +1,9 @@
 package io.servelink.resources.quote;
 
+import io.servelink.contracts.events.payments.PaymentPurpose;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.resources.ResourcesSettings;
 import io.servelink.resources.addon.Addon;
 import io.servelink.resources.addon.AddonStatus;
@@ -48,39 +50,40 @@ class QuoteController {
     }
 
     @GetMapping("/api/resources/{team_slug}/quote")
-    Mono<Quote> quote(@PathVariable("team_slug") String teamSlug, @RequestParam("purpose") String purpose,
+    Mono<Quote> quote(@PathVariable("team_slug") @Slug String teamSlug, @RequestParam("purpose") String purpose,
                       @RequestParam("reference") String reference, Principal principal) {
-        Purpose parsed = Purpose.parse(purpose);
+        PaymentPurpose parsed = PaymentPurpose.fromWire(purpose.toUpperCase(Locale.ROOT))
+                .orElseThrow(() -> ApiProblem.invalid("purpose", "must be plan_upgrade, addon or renewal"));
         return authorize(teamSlug, parsed, principal).then(Mono.defer(() -> price(teamSlug, parsed, reference)));
     }
 
-    private Mono<Void> authorize(String teamSlug, Purpose purpose, Principal principal) {
+    private Mono<Void> authorize(String teamSlug, PaymentPurpose purpose, Principal principal) {
         boolean service = principal instanceof JwtAuthenticationToken token && token.getAuthorities().stream()
                 .map(GrantedAuthority::getAuthority).anyMatch(SERVICE_SCOPE::equals);
-        if (service && purpose == Purpose.RENEWAL) {
+        if (service && purpose == PaymentPurpose.RENEWAL) {
             return Mono.empty();
         }
         return guard.member(teamSlug).then();
     }
 
-    private Mono<Quote> price(String teamSlug, Purpose purpose, String reference) {
+    private Mono<Quote> price(String teamSlug, PaymentPurpose purpose, String reference) {
         if ("plan:pro".equals(reference)) {
-            if (purpose == Purpose.ADDON) {
+            if (purpose == PaymentPurpose.ADDON) {
                 return Mono.error(ApiProblem.invalid("reference", "an addon payment needs an addon:<id> reference"));
             }
             return catalog.plan(Plan.PRO).map(plan -> new Quote(plan.priceMinor(), plan.currency(),
                     plan.name() + " plan, " + settings.period().toDays() + " days"));
         }
         UUID addonId = addonId(reference);
-        if (purpose == Purpose.PLAN_UPGRADE) {
+        if (purpose == PaymentPurpose.PLAN_UPGRADE) {
             return Mono.error(ApiProblem.invalid("reference", "a plan_upgrade payment needs the reference plan:pro"));
         }
-        AddonStatus payable = purpose == Purpose.ADDON ? AddonStatus.PENDING : AddonStatus.ACTIVE;
+        AddonStatus payable = purpose == PaymentPurpose.ADDON ? AddonStatus.PENDING : AddonStatus.ACTIVE;
         return addons.find(teamSlug, addonId)
                 .switchIfEmpty(Mono.error(() -> unknown(reference)))
                 .filter(addon -> addon.status() == payable)
                 .switchIfEmpty(Mono.error(() -> ApiProblem.conflict("Add-on " + addonId + " is not awaiting a "
-                        + purpose.name().toLowerCase(Locale.ROOT) + " payment")))
+                        + purpose.wire().toLowerCase(Locale.ROOT) + " payment")))
                 .map(this::addonQuote);
     }
 
@@ -102,18 +105,5 @@ class QuoteController {
 
     private static ApiProblem unknown(String reference) {
         return ApiProblem.notFound("Nothing to pay is known as '" + reference + "'");
-    }
-
-    enum Purpose {
-        PLAN_UPGRADE, ADDON, RENEWAL;
-
-        static Purpose parse(String value) {
-            for (Purpose purpose : values()) {
-                if (purpose.name().equalsIgnoreCase(value)) {
-                    return purpose;
-                }
-            }
-            throw ApiProblem.invalid("purpose", "must be plan_upgrade, addon or renewal");
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.servelink.resources.subscription;
 
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.resources.paymentclient.InitiatePayment;
 import io.servelink.resources.paymentclient.PaymentStarted;
 import io.servelink.resources.paymentclient.PaymentsClient;
@@ -45,12 +46,13 @@ class UpgradeController {
     /** Owner or admin. Answers 202 with the payment and the payer's next action. */
     @PostMapping("/api/resources/{team_slug}/upgrade")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    Mono<PaymentStarted> upgrade(@PathVariable("team_slug") String teamSlug, @Valid @RequestBody UpgradeRequest request,
+    Mono<PaymentStarted> upgrade(@PathVariable("team_slug") @Slug String teamSlug, @Valid @RequestBody Mono<UpgradeRequest> body,
                                  @AuthenticationPrincipal Jwt token) {
-        InitiatePayment initiate = new InitiatePayment("plan_upgrade", PRO_REFERENCE, request.paymentMethod(), request.phone());
-        return guard.billingManager(teamSlug)
-                .filter(caller -> !"mobile_money".equals(request.paymentMethod()) || request.phone() != null && !request.phone().isBlank())
+        // the body is read (and validated) only once the caller may pay for the team
+        return guard.billingManager(teamSlug).then(body)
+                .filter(request -> !"mobile_money".equals(request.paymentMethod()) || request.phone() != null && !request.phone().isBlank())
                 .switchIfEmpty(Mono.error(() -> ApiProblem.invalid("phone", "is required for mobile_money")))
-                .flatMap(caller -> payments.initiate(teamSlug, initiate, token.getTokenValue(), "plan_upgrade:" + UUID.randomUUID()));
+                .flatMap(request -> payments.initiate(teamSlug, new InitiatePayment("plan_upgrade", PRO_REFERENCE, request.paymentMethod(),
+                        request.phone()), token.getTokenValue(), "plan_upgrade:" + UUID.randomUUID()));
     }
 }

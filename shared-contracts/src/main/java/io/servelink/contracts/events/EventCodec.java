@@ -9,6 +9,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
  * hundreds of thousands per second), has hand-written readers: {@link CanonicalTrafficReader} for documents exactly
  * as {@link #encode} writes them, {@link TrafficRecordedReader} on the token stream for any other; other payloads
  * are bound by Jackson. All accept and refuse the same documents.
+ *
+ * <p>A topic that carries several payload types is decoded to its family, a sealed interface such as
+ * {@link io.servelink.contracts.events.payments.PaymentEvent}: the envelope's {@code type} names the permitted record the
+ * payload is bound to, and the consumer switches over the records.
  */
 public final class EventCodec {
 
@@ -39,6 +44,26 @@ public final class EventCodec {
         }
     };
 
+    /** The payload types of a sealed family by their type names: every permitted record, sub-families included. */
+    private static final ClassValue<Map<String, Class<?>>> FAMILIES = new ClassValue<>() {
+        @Override
+        protected Map<String, Class<?>> computeValue(Class<?> family) {
+            Map<String, Class<?>> members = new java.util.TreeMap<>();
+            collect(family, members);
+            return Map.copyOf(members);
+        }
+
+        private static void collect(Class<?> type, Map<String, Class<?>> members) {
+            if (type.isSealed()) {
+                for (Class<?> permitted : type.getPermittedSubclasses()) {
+                    collect(permitted, members);
+                }
+            } else if (!type.isInterface()) {
+                members.put(type.getSimpleName(), type);
+            }
+        }
+    };
+
     private static final Map<Class<?>, PayloadReader<?>> READERS = Map.of(TrafficRecorded.class, TrafficRecordedReader::read);
 
     public byte[] encode(EventEnvelope<?> envelope) {
@@ -46,7 +71,8 @@ public final class EventCodec {
     }
 
     /**
-     * Decodes an envelope whose payload must be of {@code payloadType}.
+     * Decodes an envelope whose payload must be of {@code payloadType}: a payload record, or a sealed interface whose
+     * permitted record the envelope's {@code type} names.
      *
      * @throws MalformedEventException when the bytes are not such an envelope
      */
@@ -80,32 +106,59 @@ public final class EventCodec {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new MalformedEventException("an event envelope is a JSON object");
         }
-        String expectedType = TYPE_NAMES.get(payloadType);
         UUID eventId = null;
         String type = null;
+        Class<? extends T> boundType = payloadType.isSealed() ? null : payloadType;
         Instant occurredAt = null;
         int version = 0;
         T payload = null;
+        JsonNode unboundPayload = null;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = parser.currentName();
             parser.nextToken();
             switch (field) {
                 case "eventId" -> eventId = uuid(parser, field);
                 case "type" -> {
-                    requireType(expectedType, string(parser, field));
-                    type = expectedType;
+                    type = string(parser, field);
+                    boundType = payloadTypeNamed(payloadType, type);
                 }
                 case "occurredAt" -> occurredAt = instant(parser, field);
                 case "version" -> version = parser.getIntValue();
-                case "payload" -> payload = readPayload(parser, payloadType);
+                case "payload" -> {
+                    if (boundType != null) {
+                        payload = readPayload(parser, boundType);
+                    } else {
+                        unboundPayload = PAYLOAD_BINDER.forType(JsonNode.class).readValue(parser); // a family's payload before its type: bound below
+                    }
+                }
                 default -> parser.skipChildren();
             }
         }
         if (parser.nextToken() != null) {
             throw new MalformedEventException("trailing content after the envelope");
         }
-        requireType(expectedType, type);
+        if (type == null) {
+            throw new MalformedEventException("the envelope has no type");
+        }
+        if (unboundPayload != null) {
+            payload = MAPPER.treeToValue(unboundPayload, boundType);
+        }
         return new EventEnvelope<>(eventId, type, occurredAt, version, payload);
+    }
+
+    /** The payload type {@code type} names: {@code payloadType} itself, or one of its family's records. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Event> Class<? extends T> payloadTypeNamed(Class<T> payloadType, String type) {
+        if (!payloadType.isSealed()) {
+            requireType(TYPE_NAMES.get(payloadType), type);
+            return payloadType;
+        }
+        Map<String, Class<?>> members = FAMILIES.get(payloadType);
+        Class<?> member = members.get(type);
+        if (member == null) {
+            throw new MalformedEventException("expected one of " + members.keySet() + " but was " + type);
+        }
+        return (Class<? extends T>) member;
     }
 
     private static void requireType(String expected, String actual) {

@@ -1,28 +1,29 @@
 package io.servelink.contracts.security;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.servelink.contracts.WireCode;
 import java.util.Optional;
 
 /** Roles across teams, from the {@code roles} claim. */
-public enum PlatformRole {
+public enum PlatformRole implements WireCode {
     /** Works the support queue and reads internal notes. */
-    SUPPORT_AGENT,
+    SUPPORT_AGENT("support_agent"),
     /** Runs the platform: registers projects, triggers jobs. */
-    OPERATOR;
+    OPERATOR("operator");
 
-    public String claimValue() {
-        return name().toLowerCase(Locale.ROOT);
+    private final String wire;
+
+    PlatformRole(String wire) {
+        this.wire = wire;
     }
 
-    public static Optional<PlatformRole> fromClaim(Object value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        for (PlatformRole role : values()) {
-            if (role.claimValue().equals(value.toString())) {
-                return Optional.of(role);
-            }
-        }
-        return Optional.empty();
+    @JsonValue
+    @Override
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<PlatformRole> fromWire(String wire) {
+        return WireCode.fromWire(values(), wire);
     }
 }

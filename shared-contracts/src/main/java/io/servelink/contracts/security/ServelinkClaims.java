@@ -47,11 +47,11 @@ public record ServelinkClaims(String subject, String email, Map<String, TeamRole
     public static ServelinkClaims fromClaims(Map<String, Object> claims) {
         Map<String, TeamRole> teams = new LinkedHashMap<>();
         if (claims.get(TEAMS) instanceof Map<?, ?> raw) {
-            raw.forEach((team, role) -> TeamRole.fromClaim(role).ifPresent(r -> teams.put(team.toString(), r)));
+            raw.forEach((team, role) -> TeamRole.fromWire(stringOrNull(role)).ifPresent(r -> teams.put(team.toString(), r)));
         }
         Set<PlatformRole> roles = EnumSet.noneOf(PlatformRole.class);
         if (claims.get(ROLES) instanceof Collection<?> raw) {
-            raw.forEach(role -> PlatformRole.fromClaim(role).ifPresent(roles::add));
+            raw.forEach(role -> PlatformRole.fromWire(stringOrNull(role)).ifPresent(roles::add));
         }
         return new ServelinkClaims(stringOrNull(claims.get(SUBJECT)), stringOrNull(claims.get(EMAIL)), teams, roles,
                 instantOrNull(claims.get(AUTH_TIME)));
@@ -65,9 +65,9 @@ public record ServelinkClaims(String subject, String email, Map<String, TeamRole
             claims.put(EMAIL, email);
         }
         Map<String, String> teamClaim = new LinkedHashMap<>();
-        teams.forEach((team, role) -> teamClaim.put(team, role.claimValue()));
+        teams.forEach((team, role) -> teamClaim.put(team, role.wire()));
         claims.put(TEAMS, teamClaim);
-        claims.put(ROLES, roles.stream().map(PlatformRole::claimValue).sorted().toList());
+        claims.put(ROLES, roles.stream().map(PlatformRole::wire).sorted().toList());
         if (authTime != null) {
             claims.put(AUTH_TIME, authTime.getEpochSecond());
         }
@@ -86,7 +86,7 @@ public record ServelinkClaims(String subject, String email, Map<String, TeamRole
         };
     }
 
-    public static ServelinkClaims of(String subject, Map<String, TeamRole> teams, PlatformRole... roles) {
-        return new ServelinkClaims(subject, subject + "@example.test", teams, Set.copyOf(List.of(roles)), Instant.now());
+    public static ServelinkClaims of(String subject, Map<String, TeamRole> teams, Instant authTime, PlatformRole... roles) {
+        return new ServelinkClaims(subject, subject + "@example.test", teams, Set.copyOf(List.of(roles)), authTime);
     }
 }

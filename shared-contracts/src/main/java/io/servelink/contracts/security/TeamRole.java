@@ -1,32 +1,33 @@
 package io.servelink.contracts.security;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.servelink.contracts.WireCode;
 import java.util.Optional;
 
 /** A user's role in one team, from the {@code teams} claim. */
-public enum TeamRole {
-    OWNER,
-    ADMIN,
-    MEMBER;
+public enum TeamRole implements WireCode {
+    OWNER("owner"),
+    ADMIN("admin"),
+    MEMBER("member");
+
+    private final String wire;
+
+    TeamRole(String wire) {
+        this.wire = wire;
+    }
 
     /** Paying, buying and cancelling need an owner or an admin. */
     public boolean canManageBilling() {
         return this == OWNER || this == ADMIN;
     }
 
-    public String claimValue() {
-        return name().toLowerCase(Locale.ROOT);
+    @JsonValue
+    @Override
+    public String wire() {
+        return wire;
     }
 
-    public static Optional<TeamRole> fromClaim(Object value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        for (TeamRole role : values()) {
-            if (role.claimValue().equals(value.toString())) {
-                return Optional.of(role);
-            }
-        }
-        return Optional.empty();
+    public static Optional<TeamRole> fromWire(String wire) {
+        return WireCode.fromWire(values(), wire);
     }
 }

@@ -1,6 +1,7 @@
 package io.servelink.contracts.spring;
 
 import io.servelink.contracts.security.ServelinkClaims;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -17,16 +18,23 @@ public final class LocalTokens {
 
     private final NimbusJwtEncoder encoder;
     private final String issuer;
+    private final Clock clock;
 
+    /** Tokens issued at the wall clock's time, as the verifiers check them (tests, benchmarks). */
     public LocalTokens(String secret, String issuer) {
+        this(secret, issuer, Clock.systemUTC());
+    }
+
+    public LocalTokens(String secret, String issuer, Clock clock) {
         // The key is built here, not through ServelinkAutoConfiguration, so minting needs no web security classes.
         this.encoder = NimbusJwtEncoder.withSecretKey(new javax.crypto.spec.SecretKeySpec(
                 secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256")).build();
         this.issuer = issuer;
+        this.clock = clock;
     }
 
     public String mint(ServelinkClaims claims, Duration validity) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         JwtClaimsSet.Builder set = JwtClaimsSet.builder()
                 .issuer(issuer)
                 .issuedAt(now.plus(validity).isBefore(now) ? now.plus(validity).minusSeconds(60) : now)

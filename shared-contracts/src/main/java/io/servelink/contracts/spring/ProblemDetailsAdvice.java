@@ -12,6 +12,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -49,11 +51,22 @@ public class ProblemDetailsAdvice {
         return validation(errors, exchange);
     }
 
+    /**
+     * Constraints on path variables and query parameters ({@code @Slug}, {@code @Min}...), and bodies validated with
+     * them: the same problem as {@link #invalidBody}, naming the parameter or the body's field.
+     */
     @ExceptionHandler(HandlerMethodValidationException.class)
     ResponseEntity<ProblemDetail> invalidParameters(HandlerMethodValidationException e, ServerWebExchange exchange) {
         List<Map<String, String>> errors = new ArrayList<>();
-        e.getParameterValidationResults().forEach(result -> result.getResolvableErrors().forEach(error ->
-                errors.add(error(parameterName(result.getMethodParameter()), error.getDefaultMessage()))));
+        for (ParameterValidationResult result : e.getParameterValidationResults()) {
+            if (result instanceof ParameterErrors body) {
+                body.getFieldErrors().forEach(error -> errors.add(error(snakeCase(error.getField()), error.getDefaultMessage())));
+                body.getGlobalErrors().forEach(error -> errors.add(error(parameterName(result.getMethodParameter()), error.getDefaultMessage())));
+            } else {
+                result.getResolvableErrors().forEach(error ->
+                        errors.add(error(parameterName(result.getMethodParameter()), error.getDefaultMessage())));
+            }
+        }
         return validation(errors, exchange);
     }
 

@@ -32,7 +32,7 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Wiring every Servelink service shares: Kafka settings and topic names, the event codec, RFC 9457
+ * Wiring every Servelink service shares: Kafka settings and topic names, the event codec, the clock, RFC 9457
  * problem details, and token verification (the gateway checks tokens, and every service checks them again).
  */
 @AutoConfiguration(beforeName = {
@@ -80,10 +80,31 @@ public class ServelinkAutoConfiguration {
         }
     }
 
+    /** The one source of time every service injects (UTC); tests replace it to move time. */
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     EventCodec eventCodec() {
         return new EventCodec();
+    }
+
+    /**
+     * Enums in JSON are their wire codes only ({@link io.servelink.contracts.WireCode}): Jackson would otherwise take a
+     * number as a constant's index.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
+    static class Json {
+
+        @Bean
+        org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer enumsByWireCodeOnly() {
+            return builder -> builder.enable(tools.jackson.databind.cfg.EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+        }
     }
 
     @Bean

@@ -36,6 +36,6 @@ public class TeamGuard {
 
     public Mono<ServelinkClaims> platform(PlatformRole role) {
         return caller().filter(claims -> claims.has(role))
-                .switchIfEmpty(Mono.error(() -> ApiProblem.forbidden("This needs the '" + role.claimValue() + "' role")));
+                .switchIfEmpty(Mono.error(() -> ApiProblem.forbidden("This needs the '" + role.wire() + "' role")));
     }
 }

@@ -3,6 +3,11 @@ package io.servelink.contracts.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.servelink.contracts.events.payments.PaymentCancelled;
+import io.servelink.contracts.events.payments.PaymentCompleted;
+import io.servelink.contracts.events.payments.PaymentEvent;
+import io.servelink.contracts.events.payments.PaymentFailed;
+import io.servelink.contracts.events.payments.PaymentPurpose;
 import io.servelink.contracts.events.projects.ProjectChanged;
 import io.servelink.contracts.events.projects.ProjectStatus;
 import io.servelink.contracts.events.traffic.TrafficRecorded;
@@ -14,6 +19,7 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -203,6 +209,76 @@ class EventCodecTest {
              "version": 1, "payload": {"projectId": "p", "windowStart": "2026-11-24T10:00:00Z", "windowE"""})
     void refusesWhatIsNotATrafficEnvelope(String json) {
         assertThatThrownBy(() -> codec.decode(bytes(json), TrafficRecorded.class)).isInstanceOf(EventCodec.MalformedEventException.class);
+    }
+
+    // ---- a topic of several payload types, decoded to its sealed family ----------------------------------------
+
+    private static final Instant AT = Instant.parse("2026-11-24T10:00:00Z");
+
+    static List<PaymentEvent> paymentOutcomes() {
+        return List.of(
+                new PaymentCompleted("pay-1", "acme", PaymentPurpose.PLAN_UPGRADE, "plan:pro", 900, "EUR", "mobile_money", AT),
+                new PaymentFailed("pay-2", "acme", PaymentPurpose.ADDON, "addon:x", 100, "EUR", "declined", AT),
+                new PaymentCancelled("pay-3", "acme", PaymentPurpose.RENEWAL, "plan:pro", 900, "EUR", AT));
+    }
+
+    @ParameterizedTest
+    @MethodSource("paymentOutcomes")
+    void decodesARecordOfAMixedTopicToTheEventItsTypeNames(PaymentEvent event) {
+        EventEnvelope<PaymentEvent> envelope = EventEnvelope.of(ID, event, AT);
+
+        EventEnvelope<PaymentEvent> decoded = codec.decode(codec.encode(envelope), PaymentEvent.class);
+
+        assertThat(decoded).isEqualTo(envelope);
+        assertThat(decoded.payload()).isExactlyInstanceOf(event.getClass());
+    }
+
+    @Test
+    void bindsAFamilysPayloadThatComesBeforeItsType() {
+        String json = """
+                {"payload": {"paymentId": "pay-2", "teamSlug": "acme", "purpose": "ADDON", "reference": "addon:x",
+                 "amountMinor": 100, "currency": "EUR", "reason": "declined", "failedAt": "2026-11-24T10:00:00Z"},
+                 "version": 1, "occurredAt": "2026-11-24T10:00:00Z", "type": "PaymentFailed",
+                 "eventId": "7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11"}""";
+
+        assertThat(codec.decode(bytes(json), PaymentEvent.class).payload()).isEqualTo(paymentOutcomes().get(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // another topic's event
+            """
+            {"eventId": "7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11", "type": "TrafficRecorded", "occurredAt": "2026-11-24T10:00:05Z",
+             "version": 1, "payload": {"projectId": "p", "windowStart": "2026-11-24T10:00:00Z", "windowEnd": "2026-11-24T10:00:05Z",
+             "requestBytes": 1, "responseBytes": 2, "requests": 3}}""",
+            // the family's own name is no type
+            """
+            {"eventId": "7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11", "type": "PaymentEvent", "occurredAt": "2026-11-24T10:00:05Z",
+             "version": 1, "payload": {"paymentId": "pay-1"}}""",
+            // no type
+            """
+            {"eventId": "7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11", "occurredAt": "2026-11-24T10:00:05Z", "version": 1,
+             "payload": {"paymentId": "pay-1", "teamSlug": "acme", "purpose": "ADDON", "reference": "r", "amountMinor": 1,
+             "currency": "EUR", "cancelledAt": "2026-11-24T10:00:00Z"}}""",
+            // a payload that is not the type's (a purpose no payment has)
+            """
+            {"eventId": "7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11", "type": "PaymentCancelled", "occurredAt": "2026-11-24T10:00:05Z",
+             "version": 1, "payload": {"paymentId": "pay-1", "teamSlug": "acme", "purpose": "FREE_MONEY", "reference": "r",
+             "amountMinor": 1, "currency": "EUR", "cancelledAt": "2026-11-24T10:00:00Z"}}""",
+            // a payload before an unknown type
+            """
+            {"payload": {"paymentId": "pay-1"}, "type": "PaymentRefunded", "eventId": "7d1c2f0e-7a53-4c5e-9d0c-4d1f9a2b8e11",
+             "occurredAt": "2026-11-24T10:00:05Z", "version": 1}""",
+            "null", "[]", "{}"})
+    void refusesWhatIsNotAnEventOfTheFamily(String json) {
+        assertThatThrownBy(() -> codec.decode(bytes(json), PaymentEvent.class)).isInstanceOf(EventCodec.MalformedEventException.class);
+    }
+
+    @Test
+    void aRecordTypeStillTakesOnlyItself() {
+        byte[] failed = codec.encode(EventEnvelope.of(ID, paymentOutcomes().get(1), AT));
+
+        assertThatThrownBy(() -> codec.decode(failed, PaymentCompleted.class)).isInstanceOf(EventCodec.MalformedEventException.class);
     }
 
     private static EventEnvelope<TrafficRecorded> jackson(String json) {

@@ -1,6 +1,7 @@
 package io.servelink.support.agent;
 
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.support.kb.KnowledgeBase;
 import io.servelink.support.ticket.Category;
 import io.servelink.support.ticket.Priority;
@@ -45,7 +46,7 @@ class AgentController {
     }
 
     @GetMapping("/queue")
-    Mono<Page<TicketSummary>> queue(@RequestParam(name = "team", required = false) String team,
+    Mono<Page<TicketSummary>> queue(@RequestParam(name = "team", required = false) @Slug String team,
                                     @RequestParam(name = "status", required = false) TicketStatus status,
                                     @RequestParam(name = "priority", required = false) Priority priority,
                                     @RequestParam(name = "category", required = false) Category category,
@@ -63,23 +64,24 @@ class AgentController {
     }
 
     @PostMapping("/tickets/{ticket_id}/assign")
-    Mono<TicketSummary> assign(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.Assign request,
+    Mono<TicketSummary> assign(@PathVariable("ticket_id") UUID id, @Valid @RequestBody Mono<TicketRequests.Assign> body,
                                ServerHttpRequest http) {
-        return access.agent().flatMap(agent -> service.assign(id,
+        return access.agent().flatMap(agent -> body.flatMap(request -> service.assign(id,
                 request.assignee() == null || request.assignee().isBlank() ? agent.subject() : request.assignee().strip(),
-                actor(agent, http)));
+                actor(agent, http))));
     }
 
     @PostMapping("/tickets/{ticket_id}/status")
-    Mono<TicketSummary> status(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.ChangeStatus request,
+    Mono<TicketSummary> status(@PathVariable("ticket_id") UUID id, @Valid @RequestBody Mono<TicketRequests.ChangeStatus> body,
                                ServerHttpRequest http) {
-        return access.agent().flatMap(agent -> service.changeStatus(id, request.status(), actor(agent, http)));
+        return access.agent().flatMap(agent -> body.flatMap(request -> service.changeStatus(id, request.status(), actor(agent, http))));
     }
 
     @PostMapping("/tickets/{ticket_id}/priority")
-    Mono<TicketSummary> priority(@PathVariable("ticket_id") UUID id, @Valid @RequestBody TicketRequests.ChangePriority request,
+    Mono<TicketSummary> priority(@PathVariable("ticket_id") UUID id, @Valid @RequestBody Mono<TicketRequests.ChangePriority> body,
                                  ServerHttpRequest http) {
-        return access.agent().flatMap(agent -> service.changePriority(id, request.priority(), actor(agent, http)));
+        return access.agent().flatMap(agent -> body.flatMap(request -> service.changePriority(id, request.priority(),
+                actor(agent, http))));
     }
 
     @PostMapping("/tickets/{ticket_id}/article-draft")

@@ -4,6 +4,7 @@ import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -55,7 +56,7 @@ class KbController {
     }
 
     @GetMapping("/api/support/{team_slug}/tickets/suggestions")
-    Mono<ArticleList> suggestions(@PathVariable("team_slug") String team,
+    Mono<ArticleList> suggestions(@PathVariable("team_slug") @Slug String team,
                                   @RequestParam("subject") @NotBlank @Size(max = 200) String subject) {
         return guard.member(team).thenMany(kb.suggest(subject, 5)).collectList().map(ArticleList::new);
     }
@@ -68,10 +69,10 @@ class KbController {
 
     @PostMapping("/api/support/agent/kb/articles")
     @ResponseStatus(HttpStatus.CREATED)
-    Mono<KnowledgeBase.Article> write(@Valid @RequestBody WriteArticle request, ServerHttpRequest http) {
+    Mono<KnowledgeBase.Article> write(@Valid @RequestBody Mono<WriteArticle> body, ServerHttpRequest http) {
         return guard.platform(PlatformRole.SUPPORT_AGENT)
-                .flatMap(agent -> kb.create(request.title(), request.body(), Boolean.TRUE.equals(request.publish()), agent.subject(),
-                        RequestOrigin.of(http)));
+                .flatMap(agent -> body.flatMap(request -> kb.create(request.title(), request.body(), Boolean.TRUE.equals(request.publish()),
+                        agent.subject(), RequestOrigin.of(http))));
     }
 
     @PostMapping("/api/support/agent/kb/articles/{article_id}/publish")

@@ -31,12 +31,12 @@ class MailRelay implements SmartLifecycle {
 
     private final DatabaseClient db;
     private final MailGateway gateway;
-    private final NotificationProperties properties;
+    private final NotificationSettings properties;
     private final Counter sent;
     private final Counter failures;
     private volatile Disposable loop;
 
-    MailRelay(DatabaseClient db, MailGateway gateway, NotificationProperties properties, MeterRegistry registry) {
+    MailRelay(DatabaseClient db, MailGateway gateway, NotificationSettings properties, MeterRegistry registry) {
         this.db = db;
         this.gateway = gateway;
         this.properties = properties;

@@ -14,9 +14,9 @@ import reactor.core.publisher.Mono;
 public class Notifications {
 
     private final DatabaseClient db;
-    private final NotificationProperties properties;
+    private final NotificationSettings properties;
 
-    Notifications(DatabaseClient db, NotificationProperties properties) {
+    Notifications(DatabaseClient db, NotificationSettings properties) {
         this.db = db;
         this.properties = properties;
     }

@@ -1,12 +1,12 @@
 package io.servelink.support.notification;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.servelink.contracts.events.Event;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.payments.PaymentCancelled;
 import io.servelink.contracts.events.payments.PaymentCompleted;
+import io.servelink.contracts.events.payments.PaymentEvent;
 import io.servelink.contracts.events.payments.PaymentFailed;
 import io.servelink.contracts.events.usage.UsageThresholdCrossed;
 import io.servelink.contracts.spring.KafkaSettings;
@@ -63,7 +63,7 @@ class PlatformEventNotifications {
     private static Decoded decodeUsage(ConsumerRecord<String, byte[]> record, EventCodec codec) {
         EventEnvelope<UsageThresholdCrossed> envelope = codec.decode(record.value(), UsageThresholdCrossed.class);
         UsageThresholdCrossed alert = envelope.payload();
-        String metric = alert.metric().name().toLowerCase(Locale.ROOT);
+        String metric = alert.metric().wire().toLowerCase(Locale.ROOT);
         String scope = alert.projectId() == null ? "your team" : "project " + alert.projectId();
         String subject = "Usage alert: " + metric + " at " + alert.thresholdPercent() + " % of the limit";
         String body = "Hello,\n\n" + scope + " of team " + alert.teamSlug() + " has used " + alert.usageBytes() + " of "
@@ -73,7 +73,7 @@ class PlatformEventNotifications {
     }
 
     private static Decoded decodePayment(ConsumerRecord<String, byte[]> record, EventCodec codec) {
-        EventEnvelope<? extends Event> envelope = decodeAny(record.value(), codec);
+        EventEnvelope<PaymentEvent> envelope = codec.decode(record.value(), PaymentEvent.class);
         Mail mail = switch (envelope.payload()) {
             case PaymentCompleted p -> new Mail(p.teamSlug(), "Payment received: " + money(p.amountMinor(), p.currency()),
                     "Hello,\n\nwe received your payment of " + money(p.amountMinor(), p.currency()) + " for "
@@ -84,20 +84,8 @@ class PlatformEventNotifications {
             case PaymentCancelled p -> new Mail(p.teamSlug(), "Payment cancelled: " + money(p.amountMinor(), p.currency()),
                     "Hello,\n\nyour payment of " + money(p.amountMinor(), p.currency()) + " for " + purpose(p.purpose())
                             + " was cancelled.\n\nServelink support");
-            default -> throw new EventCodec.MalformedEventException("unexpected payload " + envelope.type());
         };
         return new Decoded(envelope.eventId(), mail);
-    }
-
-    private static EventEnvelope<? extends Event> decodeAny(byte[] value, EventCodec codec) {
-        for (Class<? extends Event> type : List.of(PaymentCompleted.class, PaymentFailed.class, PaymentCancelled.class)) {
-            try {
-                return codec.decode(value, type);
-            } catch (EventCodec.MalformedEventException e) {
-                // not this type: try the next one
-            }
-        }
-        throw new EventCodec.MalformedEventException("not a payment event");
     }
 
     private static String purpose(io.servelink.contracts.events.payments.PaymentPurpose purpose) {

@@ -1,5 +1,6 @@
 package io.servelink.support.search;
 
+import io.servelink.contracts.validation.Slug;
 import io.servelink.support.ticket.Category;
 import io.servelink.support.ticket.Priority;
 import io.servelink.support.ticket.SupportAccess;
@@ -32,7 +33,7 @@ class SearchController {
     }
 
     @GetMapping("/api/support/{team_slug}/tickets/search")
-    Mono<SearchResults> team(@PathVariable("team_slug") String team,
+    Mono<SearchResults> team(@PathVariable("team_slug") @Slug String team,
                              @RequestParam("q") @NotBlank @Size(max = 500) String q,
                              @RequestParam(name = "status", required = false) TicketStatus status,
                              @RequestParam(name = "priority", required = false) Priority priority,
@@ -46,7 +47,7 @@ class SearchController {
 
     @GetMapping("/api/support/agent/tickets/search")
     Mono<SearchResults> agent(@RequestParam("q") @NotBlank @Size(max = 500) String q,
-                              @RequestParam(name = "team", required = false) String team,
+                              @RequestParam(name = "team", required = false) @Slug String team,
                               @RequestParam(name = "status", required = false) TicketStatus status,
                               @RequestParam(name = "priority", required = false) Priority priority,
                               @RequestParam(name = "category", required = false) Category category,

@@ -11,14 +11,14 @@ public class SlaPolicy {
     public record DueTimes(Instant firstResponseDueAt, Instant resolutionDueAt) {
     }
 
-    private final SlaProperties properties;
+    private final SlaSettings properties;
 
-    SlaPolicy(SlaProperties properties) {
+    SlaPolicy(SlaSettings properties) {
         this.properties = properties;
     }
 
     public DueTimes dueTimes(String plan, Priority priority, Instant createdAt) {
-        SlaProperties.Target target = ("pro".equals(plan) ? properties.pro() : properties.free()).of(priority);
+        SlaSettings.Target target = ("pro".equals(plan) ? properties.pro() : properties.free()).of(priority);
         return new DueTimes(createdAt.plus(target.firstResponse()), createdAt.plus(target.resolution()));
     }
 }

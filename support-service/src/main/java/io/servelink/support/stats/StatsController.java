@@ -1,5 +1,6 @@
 package io.servelink.support.stats;
 
+import io.servelink.contracts.validation.Slug;
 import io.servelink.support.ticket.SupportAccess;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ class StatsController {
     }
 
     @GetMapping("/api/support/{team_slug}/stats")
-    Mono<TeamStats> stats(@PathVariable("team_slug") String team) {
+    Mono<TeamStats> stats(@PathVariable("team_slug") @Slug String team) {
         return access.onTeam(team).then(counts(team).zipWith(times(team),
                 (counts, times) -> new TeamStats(team, counts.get("status").values().stream().mapToLong(Long::longValue).sum(),
                         counts.get("status"), counts.get("priority"), counts.get("category"), times.get(0), times.get(1))));

@@ -1,19 +1,30 @@
 package io.servelink.support.ticket;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.servelink.contracts.WireCode;
+import java.util.Optional;
 
 /** What a ticket is about. */
-public enum Category {
-    TECHNICAL, BILLING, FEATURE_REQUEST, BUG_REPORT, OTHER;
+public enum Category implements WireCode {
+    TECHNICAL("technical"),
+    BILLING("billing"),
+    FEATURE_REQUEST("feature_request"),
+    BUG_REPORT("bug_report"),
+    OTHER("other");
 
-    @JsonValue
-    public String code() {
-        return Codes.of(this);
+    private final String wire;
+
+    Category(String wire) {
+        this.wire = wire;
     }
 
-    @JsonCreator
-    public static Category fromCode(String code) {
-        return Codes.parse(Category.class, code);
+    @JsonValue
+    @Override
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<Category> fromWire(String wire) {
+        return WireCode.fromWire(values(), wire);
     }
 }

@@ -8,9 +8,9 @@ import org.springframework.http.HttpStatus;
 public class IllegalTransitionException extends ApiProblem {
 
     IllegalTransitionException(TicketStatus from, TicketStatus to) {
-        this("A ticket cannot move from " + from.code() + " to " + to.code());
-        getBody().setProperty("from", from.code());
-        getBody().setProperty("to", to.code());
+        this("A ticket cannot move from " + from.wire() + " to " + to.wire());
+        getBody().setProperty("from", from.wire());
+        getBody().setProperty("to", to.wire());
     }
 
     IllegalTransitionException(String detail) {

@@ -1,11 +1,21 @@
 package io.servelink.support.ticket;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.servelink.contracts.WireCode;
+import java.util.Optional;
 
 /** How urgent a ticket is, lowest first. */
-public enum Priority {
-    LOW, NORMAL, HIGH, URGENT;
+public enum Priority implements WireCode {
+    LOW("low"),
+    NORMAL("normal"),
+    HIGH("high"),
+    URGENT("urgent");
+
+    private final String wire;
+
+    Priority(String wire) {
+        this.wire = wire;
+    }
 
     /** One step up; urgent stays urgent. */
     public Priority escalated() {
@@ -17,12 +27,12 @@ public enum Priority {
     }
 
     @JsonValue
-    public String code() {
-        return Codes.of(this);
+    @Override
+    public String wire() {
+        return wire;
     }
 
-    @JsonCreator
-    public static Priority fromCode(String code) {
-        return Codes.parse(Priority.class, code);
+    public static Optional<Priority> fromWire(String wire) {
+        return WireCode.fromWire(values(), wire);
     }
 }

@@ -1,12 +1,13 @@
 package io.servelink.support.ticket;
 
+import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.support.ticket.TicketRequests.CreateTicket;
 import io.servelink.support.ticket.TicketRequests.PostMessage;
 import io.servelink.support.ticket.TicketViews.MessageView;
 import io.servelink.support.ticket.TicketViews.Page;
 import io.servelink.support.ticket.TicketViews.TicketDetails;
 import io.servelink.support.ticket.TicketViews.TicketSummary;
-import io.servelink.contracts.spring.audit.RequestOrigin;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -38,12 +39,12 @@ class TicketController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    Mono<TicketDetails> create(@PathVariable("team_slug") String team, @Valid @RequestBody CreateTicket request) {
-        return access.member(team).flatMap(creator -> service.create(team, request, creator));
+    Mono<TicketDetails> create(@PathVariable("team_slug") @Slug String team, @Valid @RequestBody Mono<CreateTicket> body) {
+        return access.member(team).flatMap(creator -> body.flatMap(request -> service.create(team, request, creator)));
     }
 
     @GetMapping
-    Mono<Page<TicketSummary>> list(@PathVariable("team_slug") String team,
+    Mono<Page<TicketSummary>> list(@PathVariable("team_slug") @Slug String team,
                                    @RequestParam(name = "status", required = false) TicketStatus status,
                                    @RequestParam(name = "priority", required = false) Priority priority,
                                    @RequestParam(name = "category", required = false) Category category,
@@ -53,14 +54,16 @@ class TicketController {
     }
 
     @GetMapping("/{ticket_id}")
-    Mono<TicketDetails> get(@PathVariable("team_slug") String team, @PathVariable("ticket_id") UUID id) {
+    Mono<TicketDetails> get(@PathVariable("team_slug") @Slug String team, @PathVariable("ticket_id") UUID id) {
         return access.onTeam(team).flatMap(caller -> service.details(id, team, caller.agent()));
     }
 
     @PostMapping("/{ticket_id}/messages")
     @ResponseStatus(HttpStatus.CREATED)
-    Mono<MessageView> post(@PathVariable("team_slug") String team, @PathVariable("ticket_id") UUID id,
-                           @Valid @RequestBody PostMessage request, ServerHttpRequest http) {
-        return access.onTeam(team).flatMap(caller -> service.postMessage(team, id, request, caller, RequestOrigin.of(http)));
+    Mono<MessageView> post(@PathVariable("team_slug") @Slug String team, @PathVariable("ticket_id") UUID id,
+                           @Valid @RequestBody Mono<PostMessage> body, ServerHttpRequest http) {
+        // the body is read (and validated) only once the caller may post on this team's ticket: another team's id is a 404
+        return access.onTeam(team).flatMap(caller -> service.find(id, team).then(body)
+                .flatMap(request -> service.postMessage(team, id, request, caller, RequestOrigin.of(http))));
     }
 }

@@ -32,8 +32,8 @@ public class TicketRepository {
                         + "VALUES (:id, :team, :subject, :description, :category, :priority, :status, :plan, :createdBy, "
                         + ":email, :assignee, :createdAt, :updatedAt, :frDue, :resDue)")
                 .bind("id", t.id()).bind("team", t.teamSlug()).bind("subject", t.subject())
-                .bind("description", t.description()).bind("category", t.category().code())
-                .bind("priority", t.priority().code()).bind("status", t.status().code()).bind("plan", t.plan())
+                .bind("description", t.description()).bind("category", t.category().wire())
+                .bind("priority", t.priority().wire()).bind("status", t.status().wire()).bind("plan", t.plan())
                 .bind("createdBy", t.createdBy()).bind("email", Parameter.fromOrEmpty(t.createdByEmail(), String.class))
                 .bind("assignee", Parameter.fromOrEmpty(t.assignee(), String.class))
                 .bind("createdAt", t.createdAt()).bind("updatedAt", t.updatedAt())
@@ -46,7 +46,7 @@ public class TicketRepository {
         return db.sql("UPDATE tickets SET priority = :priority, status = :status, assignee = :assignee, updated_at = :updatedAt, "
                         + "first_response_at = :firstResponse, resolved_at = :resolved, closed_at = :closed, "
                         + "first_response_due_at = :frDue, resolution_due_at = :resDue WHERE id = :id")
-                .bind("priority", t.priority().code()).bind("status", t.status().code())
+                .bind("priority", t.priority().wire()).bind("status", t.status().wire())
                 .bind("assignee", Parameter.fromOrEmpty(t.assignee(), String.class))
                 .bind("updatedAt", t.updatedAt())
                 .bind("firstResponse", Parameter.fromOrEmpty(t.firstResponseAt(), Instant.class))
@@ -103,7 +103,7 @@ public class TicketRepository {
                         + "WHERE ticket_id = :id" + (includeInternal ? "" : " AND NOT is_internal") + " ORDER BY created_at, id")
                 .bind("id", ticketId)
                 .map(row -> new TicketMessage(row.get("id", UUID.class), row.get("ticket_id", UUID.class),
-                        row.get("author", String.class), AuthorKind.fromCode(row.get("author_kind", String.class)),
+                        row.get("author", String.class), AuthorKind.fromWire(row.get("author_kind", String.class)).orElseThrow(),
                         row.get("body", String.class), Boolean.TRUE.equals(row.get("is_internal", Boolean.class)),
                         Boolean.TRUE.equals(row.get("automatic", Boolean.class)), row.get("created_at", Instant.class)))
                 .all();
@@ -113,7 +113,7 @@ public class TicketRepository {
         return db.sql("INSERT INTO ticket_messages (id, ticket_id, author, author_kind, body, is_internal, automatic, created_at) "
                         + "VALUES (:id, :ticket, :author, :kind, :body, :internal, :automatic, :createdAt)")
                 .bind("id", m.id()).bind("ticket", m.ticketId()).bind("author", m.author())
-                .bind("kind", m.authorKind().code()).bind("body", m.body()).bind("internal", m.isInternal())
+                .bind("kind", m.authorKind().wire()).bind("body", m.body()).bind("internal", m.isInternal())
                 .bind("automatic", m.automatic()).bind("createdAt", m.createdAt())
                 .then();
     }
@@ -121,8 +121,8 @@ public class TicketRepository {
     /** Maps a row selected with {@link #COLUMNS}. */
     public static Ticket ticket(Readable row) {
         return new Ticket(row.get("id", UUID.class), row.get("team_slug", String.class), row.get("subject", String.class),
-                row.get("description", String.class), Category.fromCode(row.get("category", String.class)),
-                Priority.fromCode(row.get("priority", String.class)), TicketStatus.fromCode(row.get("status", String.class)),
+                row.get("description", String.class), Category.fromWire(row.get("category", String.class)).orElseThrow(),
+                Priority.fromWire(row.get("priority", String.class)).orElseThrow(), TicketStatus.fromWire(row.get("status", String.class)).orElseThrow(),
                 row.get("plan", String.class), row.get("created_by", String.class), row.get("created_by_email", String.class),
                 row.get("assignee", String.class), row.get("created_at", Instant.class), row.get("updated_at", Instant.class),
                 row.get("first_response_at", Instant.class), row.get("resolved_at", Instant.class),
@@ -142,13 +142,13 @@ public class TicketRepository {
                 where.add("t.team_slug = :team", Map.of("team", team));
             }
             if (filter.status() != null) {
-                where.add("t.status = :status", Map.of("status", filter.status().code()));
+                where.add("t.status = :status", Map.of("status", filter.status().wire()));
             }
             if (filter.priority() != null) {
-                where.add("t.priority = :priority", Map.of("priority", filter.priority().code()));
+                where.add("t.priority = :priority", Map.of("priority", filter.priority().wire()));
             }
             if (filter.category() != null) {
-                where.add("t.category = :category", Map.of("category", filter.category().code()));
+                where.add("t.category = :category", Map.of("category", filter.category().wire()));
             }
             return where;
         }

@@ -59,7 +59,7 @@ public class TicketService {
     private final Clock clock;
 
     TicketService(TicketRepository tickets, TeamPlans plans, SlaPolicy sla, Notifications notifications, KnowledgeBase kb,
-                  TicketEventHub hub, AuditLog audit, TransactionalOperator transactions) {
+                  TicketEventHub hub, AuditLog audit, TransactionalOperator transactions, Clock clock) {
         this.tickets = tickets;
         this.plans = plans;
         this.sla = sla;
@@ -68,7 +68,7 @@ public class TicketService {
         this.hub = hub;
         this.audit = audit;
         this.transactions = transactions;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     /** A new ticket from a team member: a Pro team's ticket is at least high; the help assistant may answer first. */
@@ -96,7 +96,7 @@ public class TicketService {
     private Mono<Void> queueCreatedMail(Ticket t) {
         String to = notifications.addressOr(t.createdByEmail());
         return notifications.enqueue("ticket-created:" + t.id() + ":" + to, to, "[Ticket " + shortId(t) + "] Received: " + t.subject(),
-                "Hello,\n\nwe received your ticket \"" + t.subject() + "\" (priority " + t.priority().code()
+                "Hello,\n\nwe received your ticket \"" + t.subject() + "\" (priority " + t.priority().wire()
                         + "). We aim to answer by " + t.firstResponseDueAt() + ".\n\nServelink support").then();
     }
 
@@ -225,12 +225,12 @@ public class TicketService {
     private static Map<String, Object> changes(Ticket before, Ticket after) {
         Map<String, Object> changes = new LinkedHashMap<>();
         if (before.status() != after.status()) {
-            changes.put("status_before", before.status().code());
-            changes.put("status", after.status().code());
+            changes.put("status_before", before.status().wire());
+            changes.put("status", after.status().wire());
         }
         if (before.priority() != after.priority()) {
-            changes.put("priority_before", before.priority().code());
-            changes.put("priority", after.priority().code());
+            changes.put("priority_before", before.priority().wire());
+            changes.put("priority", after.priority().wire());
         }
         if (!Objects.equals(before.assignee(), after.assignee())) {
             changes.put("assignee_before", before.assignee());

@@ -1,13 +1,24 @@
 package io.servelink.support.ticket;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.servelink.contracts.WireCode;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /** Where a ticket stands. The allowed moves are the state machine of {@link Ticket}. */
-public enum TicketStatus {
-    OPEN, IN_PROGRESS, WAITING, RESOLVED, CLOSED;
+public enum TicketStatus implements WireCode {
+    OPEN("open"),
+    IN_PROGRESS("in_progress"),
+    WAITING("waiting"),
+    RESOLVED("resolved"),
+    CLOSED("closed");
+
+    private final String wire;
+
+    TicketStatus(String wire) {
+        this.wire = wire;
+    }
 
     /** Statuses a ticket may move to from this one. */
     Set<TicketStatus> next() {
@@ -25,12 +36,12 @@ public enum TicketStatus {
     }
 
     @JsonValue
-    public String code() {
-        return Codes.of(this);
+    @Override
+    public String wire() {
+        return wire;
     }
 
-    @JsonCreator
-    public static TicketStatus fromCode(String code) {
-        return Codes.parse(TicketStatus.class, code);
+    public static Optional<TicketStatus> fromWire(String wire) {
+        return WireCode.fromWire(values(), wire);
     }
 }

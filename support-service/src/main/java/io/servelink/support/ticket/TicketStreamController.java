@@ -1,5 +1,6 @@
 package io.servelink.support.ticket;
 
+import io.servelink.contracts.validation.Slug;
 import io.servelink.support.live.TicketEventHub;
 import java.time.Duration;
 import java.util.UUID;
@@ -32,7 +33,7 @@ class TicketStreamController {
     }
 
     @GetMapping(path = "/api/support/{team_slug}/tickets/{ticket_id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<Object>> stream(@PathVariable("team_slug") String team, @PathVariable("ticket_id") UUID id) {
+    Flux<ServerSentEvent<Object>> stream(@PathVariable("team_slug") @Slug String team, @PathVariable("ticket_id") UUID id) {
         return access.onTeam(team).flatMapMany(caller -> service.find(id, team).flatMapMany(ticket -> events(ticket, caller.agent())));
     }
 

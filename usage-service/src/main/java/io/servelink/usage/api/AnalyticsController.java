@@ -1,8 +1,8 @@
 package io.servelink.usage.api;
 
-import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.usage.api.AnalyticsQueries.DayLevel;
 import io.servelink.usage.api.AnalyticsQueries.MonthTotals;
 import io.servelink.usage.api.AnalyticsQueries.ProjectDay;
@@ -65,18 +65,16 @@ class AnalyticsController {
 
     @GetMapping("/daily")
     @Operation(summary = "The team's traffic for every day of a month, zeros included")
-    Mono<DailySeries> daily(@PathVariable("team_slug") String teamSlug,
+    Mono<DailySeries> daily(@PathVariable("team_slug") @Slug String teamSlug,
                             @Parameter(description = "YYYY-MM, default the current UTC month") @RequestParam(name = "month", required = false) String month) {
-        ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug).then(dailySeries(teamSlug, period));
     }
 
     @GetMapping("/trend")
     @Operation(summary = "The team's monthly totals over the last N months (1..36, default 12), the current month last")
-    Mono<Trend> trend(@PathVariable("team_slug") String teamSlug,
+    Mono<Trend> trend(@PathVariable("team_slug") @Slug String teamSlug,
                       @Parameter(description = "how many months, 1..36") @RequestParam(name = "months", required = false) String months) {
-        ApiParams.requireSlug("team_slug", teamSlug);
         int count = monthsParam(months);
         YearMonth to = YearMonth.now(clock);
         YearMonth from = to.minusMonths(count - 1L);
@@ -94,8 +92,7 @@ class AnalyticsController {
 
     @GetMapping("/forecast")
     @Operation(summary = "Month-end projection of the current UTC month's traffic and storage, against the limits")
-    Mono<Forecast> forecast(@PathVariable("team_slug") String teamSlug) {
-        ApiParams.requireSlug("team_slug", teamSlug);
+    Mono<Forecast> forecast(@PathVariable("team_slug") @Slug String teamSlug) {
         Instant now = clock.instant();
         YearMonth month = YearMonth.now(clock);
         return guard.member(teamSlug)
@@ -105,9 +102,8 @@ class AnalyticsController {
 
     @GetMapping("/projects/compare")
     @Operation(summary = "The team's projects side by side in a month, with their shares of traffic and storage")
-    Mono<Comparison> compare(@PathVariable("team_slug") String teamSlug,
+    Mono<Comparison> compare(@PathVariable("team_slug") @Slug String teamSlug,
                              @Parameter(description = "YYYY-MM, default the current UTC month") @RequestParam(name = "month", required = false) String month) {
-        ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
                 .then(usage.projectsOfTeam(teamSlug, period).collectList())
@@ -116,9 +112,8 @@ class AnalyticsController {
 
     @GetMapping(value = "/export.csv", produces = "text/csv")
     @Operation(summary = "The month as CSV: one row per project and day, zeros included")
-    Mono<ResponseEntity<String>> exportCsv(@PathVariable("team_slug") String teamSlug,
+    Mono<ResponseEntity<String>> exportCsv(@PathVariable("team_slug") @Slug String teamSlug,
                                            @Parameter(description = "YYYY-MM, default the current UTC month") @RequestParam(name = "month", required = false) String month) {
-        ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
                 .then(Mono.zip(usage.projectsOfTeam(teamSlug, period).collectList(), analytics.projectDays(teamSlug, period).collectList()))
@@ -130,9 +125,8 @@ class AnalyticsController {
 
     @GetMapping(value = "/report.pdf", produces = MediaType.APPLICATION_PDF_VALUE)
     @Operation(summary = "The month as a PDF report: totals against limits, projects, daily traffic")
-    Mono<ResponseEntity<byte[]>> reportPdf(@PathVariable("team_slug") String teamSlug,
+    Mono<ResponseEntity<byte[]>> reportPdf(@PathVariable("team_slug") @Slug String teamSlug,
                                            @Parameter(description = "YYYY-MM, default the current UTC month") @RequestParam(name = "month", required = false) String month) {
-        ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
                 .then(Mono.zip(usage.teamMonth(teamSlug, period), dailySeries(teamSlug, period)))

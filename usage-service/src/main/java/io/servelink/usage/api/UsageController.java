@@ -1,8 +1,8 @@
 package io.servelink.usage.api;
 
-import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.usage.api.UsageResponses.Limits;
 import io.servelink.usage.api.UsageResponses.Percent;
 import io.servelink.usage.api.UsageResponses.ProjectUsage;
@@ -38,10 +38,9 @@ class UsageController {
 
     @GetMapping
     @Operation(summary = "A team's usage in a month: totals and each project (any team member)")
-    Mono<TeamUsage> teamUsage(@PathVariable("team_slug") String teamSlug,
+    Mono<TeamUsage> teamUsage(@PathVariable("team_slug") @Slug String teamSlug,
                               @Parameter(description = "YYYY-MM, default the current UTC month")
                               @RequestParam(name = "month", required = false) String month) {
-        ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = parseMonth(month);
         return guard.member(teamSlug)
                 .then(queries.teamMonth(teamSlug, period))
@@ -50,11 +49,9 @@ class UsageController {
 
     @GetMapping("/projects/{project_id}")
     @Operation(summary = "One project's usage in a month with its daily traffic (any team member; another team's project is 404)")
-    Mono<ProjectUsageDetail> projectUsage(@PathVariable("team_slug") String teamSlug, @PathVariable("project_id") String projectId,
+    Mono<ProjectUsageDetail> projectUsage(@PathVariable("team_slug") @Slug String teamSlug, @PathVariable("project_id") @Slug String projectId,
                                           @Parameter(description = "YYYY-MM, default the current UTC month")
                                           @RequestParam(name = "month", required = false) String month) {
-        ApiParams.requireSlug("team_slug", teamSlug);
-        ApiParams.requireSlug("project_id", projectId);
         YearMonth period = parseMonth(month);
         return guard.member(teamSlug)
                 .then(queries.projectOfTeam(teamSlug, projectId, period))

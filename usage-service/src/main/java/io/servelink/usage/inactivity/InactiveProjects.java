@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -38,13 +37,13 @@ class InactiveProjects implements Job {
     private final Duration after;
 
     InactiveProjects(DatabaseClient db, TransactionalOperator transactions, Outbox outbox, TopicNames topics, Clock clock,
-                     @Value("${servelink.usage.inactivity.after:5d}") Duration after) {
+                     InactivitySettings settings) {
         this.db = db;
         this.transactions = transactions;
         this.outbox = outbox;
         this.topics = topics;
         this.clock = clock;
-        this.after = after;
+        this.after = settings.after();
     }
 
     record Candidate(String projectId, String teamSlug, Instant inactiveSince) {

@@ -1,10 +1,10 @@
 package io.servelink.usage.limits;
 
 import io.servelink.contracts.security.ServelinkClaims;
-import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.contracts.validation.Slug;
 import io.servelink.usage.UsageChanged;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -52,8 +52,7 @@ class AlertThresholdsController {
 
     @GetMapping
     @Operation(summary = "The team's alert thresholds in percent of a limit (any team member)")
-    Mono<AlertThresholdsView> get(@PathVariable("team_slug") String teamSlug) {
-        ApiParams.requireSlug("team_slug", teamSlug);
+    Mono<AlertThresholdsView> get(@PathVariable("team_slug") @Slug String teamSlug) {
         return guard.member(teamSlug)
                 .then(thresholds.custom(teamSlug))
                 .map(custom -> AlertThresholdsView.of(teamSlug, custom));
@@ -61,11 +60,12 @@ class AlertThresholdsController {
 
     @PutMapping
     @Operation(summary = "Replaces the team's own thresholds, e.g. [50] (owner or admin); 80, 95 and 100 always apply")
-    Mono<AlertThresholdsView> replace(@PathVariable("team_slug") String teamSlug, @RequestBody AlertThresholdsRequest request,
+    Mono<AlertThresholdsView> replace(@PathVariable("team_slug") @Slug String teamSlug, @RequestBody Mono<AlertThresholdsRequest> body,
                                       ServerHttpRequest http) {
-        ApiParams.requireSlug("team_slug", teamSlug);
+        // the body is read (and checked) only once the caller may change the team's settings
         return guard.billingManager(teamSlug)
-                .flatMap(manager -> thresholds.replace(teamSlug, validated(request), actor(manager), RequestOrigin.of(http)))
+                .flatMap(manager -> body.map(AlertThresholdsController::validated)
+                        .flatMap(custom -> thresholds.replace(teamSlug, custom, actor(manager), RequestOrigin.of(http))))
                 .doOnNext(custom -> events.publishEvent(UsageChanged.ofTeam(teamSlug)))
                 .map(custom -> AlertThresholdsView.of(teamSlug, custom));
     }

@@ -146,7 +146,7 @@ public class LimitCheck {
                 .bind("period", period.toString())
                 .bind("teams", teams.toArray(String[]::new))
                 .map(row -> new Key(row.get("team_slug", String.class), row.get("scope", String.class),
-                        UsageMetric.valueOf(row.get("metric", String.class)), row.get("threshold_percent", Integer.class)))
+                        UsageMetric.fromWire(row.get("metric", String.class)).orElseThrow(), row.get("threshold_percent", Integer.class)))
                 .all()
                 .collect(Collectors.toSet());
     }
@@ -166,7 +166,7 @@ public class LimitCheck {
                         + "VALUES (:team, :scope, :metric, :period, :threshold, :usage, :limit, :eventId, :now) ON CONFLICT DO NOTHING")
                 .bind("team", crossing.teamSlug())
                 .bind("scope", crossing.scope())
-                .bind("metric", crossing.metric().name())
+                .bind("metric", crossing.metric().wire())
                 .bind("period", period.toString())
                 .bind("threshold", crossing.thresholdPercent())
                 .bind("usage", crossing.usageBytes())

@@ -8,7 +8,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -29,9 +28,9 @@ class LimitCheckTrigger implements DisposableBean {
     private final Sinks.Many<UsageChanged> changes = Sinks.many().unicast().onBackpressureBuffer();
     private final Disposable rounds;
 
-    LimitCheckTrigger(LimitCheck check, @Value("${servelink.usage.limits.check-window:500ms}") Duration window) {
+    LimitCheckTrigger(LimitCheck check, LimitsSettings settings) {
         this.rounds = changes.asFlux()
-                .bufferTimeout(1_000, window)
+                .bufferTimeout(1_000, settings.checkWindow())
                 .map(LimitCheckTrigger::merge)
                 .concatMap(change -> check.check(change)
                         .doOnNext(outcome -> log.debug("Limit check of {} teams raised {} alerts", outcome.teamsChecked(), outcome.alertsRaised()))

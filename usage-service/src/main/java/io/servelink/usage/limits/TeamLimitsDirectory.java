@@ -13,9 +13,9 @@ import reactor.core.publisher.Mono;
 public class TeamLimitsDirectory {
 
     private final DatabaseClient db;
-    private final DefaultLimits defaults;
+    private final DefaultLimitsSettings defaults;
 
-    TeamLimitsDirectory(DatabaseClient db, DefaultLimits defaults) {
+    TeamLimitsDirectory(DatabaseClient db, DefaultLimitsSettings defaults) {
         this.db = db;
         this.defaults = defaults;
     }

@@ -67,7 +67,7 @@ final class ProjectDirectory implements KafkaBatchConsumer.BatchHandler {
                 .bind("id", record.key())
                 .bind("team", project.teamSlug())
                 .bind("hosts", project.hosts().toArray(String[]::new))
-                .bind("status", project.status().name())
+                .bind("status", project.status().wire())
                 .bind("partition", record.partition())
                 .bind("offset", record.offset())
                 .bind("now", clock.instant())

@@ -9,7 +9,6 @@ import io.servelink.usage.UsageChanged;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,20 +18,14 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @Configuration(proxyBeanMethods = false)
 class TrafficConsumerConfiguration {
 
-    /**
-     * @param maxBatch   records per batch: one transaction adds them up, so larger batches mean fewer, not larger, writes
-     * @param members    consumer threads (each takes some of the topic's partitions)
-     * @param fetchBytes most bytes fetched per partition and request (a traffic record is about 300 bytes)
-     */
     @Bean
     KafkaBatchConsumer trafficConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
                                        EventCodec codec, MeterRegistry registry, ApplicationEventPublisher events,
-                                       @Value("${servelink.usage.traffic.max-batch:10000}") int maxBatch,
-                                       @Value("${servelink.usage.traffic.members:3}") int members,
-                                       @Value("${servelink.usage.traffic.fetch-bytes:2097152}") int fetchBytes) {
+                                       TrafficSettings settings) {
+        int fetchBytes = settings.fetchBytes();
         TrafficIngestion ingestion = new TrafficIngestion(db, transactions, codec, registry,
                 projects -> events.publishEvent(UsageChanged.ofProjects(projects)));
-        KafkaBatchConsumer.Tuning tuning = new KafkaBatchConsumer.Tuning(maxBatch, members, Map.of(
+        KafkaBatchConsumer.Tuning tuning = new KafkaBatchConsumer.Tuning(settings.maxBatch(), settings.members(), Map.of(
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetchBytes,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(fetchBytes * 3, ConsumerConfig.DEFAULT_FETCH_MAX_BYTES)));
         return new KafkaBatchConsumer("traffic", kafka, "usage-service.traffic", List.of(topics.traffic()), tuning, ingestion, registry);

@@ -3,7 +3,6 @@ package io.servelink.usage.traffic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
-import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.traffic.TrafficRecorded;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -43,16 +41,10 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
     private final EventCodec codec;
-    private final LegacyEventIds legacyIds;
     private final Counter ingested;
-    private final Counter duplicates;
     private final Counter malformed;
     private final Counter bytes;
     private final Consumer<Set<String>> afterCommit;
-
-    TrafficIngestion(DatabaseClient db, TransactionalOperator transactions, EventCodec codec, MeterRegistry registry) {
-        this(db, transactions, codec, registry, projects -> { });
-    }
 
     /**
      * @param afterCommit told the projects whose usage grew, after the batch's transaction committed; it must be
@@ -64,31 +56,24 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
         this.db = db;
         this.transactions = transactions;
         this.codec = codec;
-        this.legacyIds = new LegacyEventIds(db);
         this.ingested = Counter.builder("servelink.usage.traffic.events").tag("outcome", "counted").register(registry);
-        this.duplicates = Counter.builder("servelink.usage.traffic.events").tag("outcome", "duplicate").register(registry);
         this.malformed = Counter.builder("servelink.usage.traffic.events").tag("outcome", "malformed").register(registry);
         this.bytes = Counter.builder("servelink.usage.traffic.bytes").description("Bytes added to usage").register(registry);
     }
 
-    /** One decoded record: where it was read and what it says. */
-    record Consumed(TopicPartition partition, long offset, UUID eventId, TrafficRecorded traffic) {
-    }
-
     /** What a committed batch added. */
-    private record Added(Set<String> projects, long events, long bytes, long alreadyCounted) {
+    private record Added(Set<String> projects, long events, long bytes) {
     }
 
     /** A batch as read: its events and, per partition, the first offset and the offset after the last record. */
-    private record Read(List<Consumed> events, Map<TopicPartition, long[]> offsets) {
+    private record Read(List<TrafficRecorded> events, Map<TopicPartition, long[]> offsets) {
     }
 
     @Override
     public Mono<Void> handle(List<ConsumerRecord<String, byte[]>> records) {
         Read read = read(records);
         return advancePositions(read.offsets())
-                .flatMap(trackedFrom -> legacyIds.alreadyCounted(read.events(), read.offsets(), trackedFrom))
-                .flatMap(counted -> store(read.events(), counted))
+                .then(Mono.defer(() -> store(read.events())))
                 .as(transactions::transactional)
                 .doOnNext(this::afterCommit)
                 .then();
@@ -108,7 +93,7 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
 
     /** Decodes the records (skipping malformed ones) and notes each partition's offsets, in one pass. */
     private Read read(List<ConsumerRecord<String, byte[]>> records) {
-        List<Consumed> events = new ArrayList<>(records.size());
+        List<TrafficRecorded> events = new ArrayList<>(records.size());
         Map<TopicPartition, long[]> offsets = new LinkedHashMap<>();
         TopicPartition partition = null;
         long[] range = null;
@@ -120,8 +105,7 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
             range[0] = Math.min(range[0], record.offset());
             range[1] = Math.max(range[1], record.offset() + 1);
             try {
-                EventEnvelope<TrafficRecorded> envelope = codec.decode(record.value(), TrafficRecorded.class);
-                events.add(new Consumed(partition, record.offset(), envelope.eventId(), envelope.payload()));
+                events.add(codec.decode(record.value(), TrafficRecorded.class).payload());
             } catch (EventCodec.MalformedEventException e) {
                 malformed.increment();
                 log.warn("Skipping malformed traffic record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
@@ -135,45 +119,37 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
      * included: they are consumed too), but only where the stored position is not beyond the batch's first record.
      * It is the transaction's first statement: the rows' locks order two members that both think they own a partition.
      *
-     * @return for each partition, the first offset counted by position (see {@link LegacyEventIds})
      * @throws KafkaBatchConsumer.PositionMovedException when a partition's position had moved past the batch's start
      */
-    private Mono<Map<TopicPartition, Long>> advancePositions(Map<TopicPartition, long[]> ranges) {
+    private Mono<Void> advancePositions(Map<TopicPartition, long[]> ranges) {
         Collection<TopicPartition> partitions = ranges.keySet();
-        // EXCLUDED.tracked_from carries the batch's first offset of the partition (tracked_from itself is never updated)
+        // EXCLUDED.tracked_from carries the batch's first offset of the partition into the condition (a stored row keeps
+        // the first offset its partition was counted from: tracked_from itself is never updated)
         return db.sql("INSERT INTO traffic_positions AS stored (topic, partition, next_offset, tracked_from, updated_at) "
                         + "SELECT t, p, n, f, now() FROM unnest(CAST(:topics AS text[]), CAST(:partitions AS int[]), "
                         + "CAST(:firsts AS bigint[]), CAST(:nexts AS bigint[])) AS b(t, p, f, n) "
                         + "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = EXCLUDED.updated_at "
                         + "WHERE stored.next_offset <= EXCLUDED.tracked_from "
-                        + "RETURNING stored.topic, stored.partition, stored.tracked_from")
+                        + "RETURNING stored.topic, stored.partition")
                 .bind("topics", partitions.stream().map(TopicPartition::topic).toArray(String[]::new))
                 .bind("partitions", partitions.stream().map(TopicPartition::partition).toArray(Integer[]::new))
                 .bind("firsts", ranges.values().stream().map(range -> range[0]).toArray(Long[]::new))
                 .bind("nexts", ranges.values().stream().map(range -> range[1]).toArray(Long[]::new))
-                .map((row, meta) -> Map.entry(new TopicPartition(row.get("topic", String.class), row.get("partition", Integer.class)),
-                        row.get("tracked_from", Long.class)))
+                .map((row, meta) -> new TopicPartition(row.get("topic", String.class), row.get("partition", Integer.class)))
                 .all()
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .flatMap(advanced -> advanced.size() == partitions.size() ? Mono.just(advanced)
+                .collect(java.util.stream.Collectors.toSet())
+                .flatMap(advanced -> advanced.size() == partitions.size() ? Mono.<Void>empty()
                         : Mono.error(new KafkaBatchConsumer.PositionMovedException("traffic partitions "
-                        + partitions.stream().filter(p -> !advanced.containsKey(p)).toList() + " were stored past this batch")));
+                        + partitions.stream().filter(p -> !advanced.contains(p)).toList() + " were stored past this batch")));
     }
 
-    private Mono<Added> store(List<Consumed> events, Set<UUID> alreadyCounted) {
-        List<TrafficRecorded> fresh = new ArrayList<>(events.size());
-        long addedBytes = 0;
-        for (Consumed event : events) {
-            if (alreadyCounted.isEmpty() || !alreadyCounted.contains(event.eventId())) {
-                fresh.add(event.traffic());
-                addedBytes += event.traffic().totalBytes();
-            }
-        }
-        Added added = new Added(new HashSet<>(), fresh.size(), addedBytes, events.size() - fresh.size());
-        if (fresh.isEmpty()) {
+    private Mono<Added> store(List<TrafficRecorded> events) {
+        long addedBytes = events.stream().mapToLong(TrafficRecorded::totalBytes).sum();
+        Added added = new Added(new HashSet<>(), events.size(), addedBytes);
+        if (events.isEmpty()) {
             return Mono.just(added);
         }
-        TrafficBatch batch = TrafficBatch.of(fresh);
+        TrafficBatch batch = TrafficBatch.of(events);
         batch.monthly().keySet().forEach(key -> added.projects().add(key.projectId()));
         return addMonthly(batch.monthly()).then(addDaily(batch.daily())).then(touchActivity(batch.lastTraffic()))
                 .thenReturn(added);
@@ -182,7 +158,6 @@ final class TrafficIngestion implements KafkaBatchConsumer.PositionedBatchHandle
     private void afterCommit(Added added) {
         ingested.increment(added.events());
         bytes.increment(added.bytes());
-        duplicates.increment(added.alreadyCounted());
         if (added.projects().isEmpty()) {
             return;
         }

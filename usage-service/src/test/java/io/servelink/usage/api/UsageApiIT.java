@@ -168,6 +168,22 @@ class UsageApiIT {
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("team_slug");
     }
 
+    /** The gateway's operator API refuses the same slugs (its {@code ProjectIngressIT}): nothing is metered that cannot be read. */
+    @Test
+    void refusesSlugsEndingInAHyphenAsTheGatewayDoes() {
+        client.get().uri("/api/usage/acme-").header("Authorization", "Bearer " + TestTokens.member("acme-"))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("team_slug");
+        client.get().uri("/api/usage/acme/projects/web-").header("Authorization", "Bearer " + TestTokens.member("acme"))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("project_id");
+        client.get().uri("/api/usage/acme/projects/acme-web").header("Authorization", "Bearer " + TestTokens.member("acme"))
+                .exchange()
+                .expectStatus().isNotFound();
+    }
+
     @Test
     void describesTheApiInOpenApi() {
         String spec = client.get().uri("/v3/api-docs").accept(MediaType.APPLICATION_JSON).exchange()

@@ -75,6 +75,11 @@ class SecurityIT {
     }
 
     @Test
+    void callersWhoMayNotActGetTheirRefusalWhateverTheBody() {
+        assertThat(EndpointMatrix.runRefusedWithMalformedBodies(port, table(), row -> row)).isEmpty();
+    }
+
+    @Test
     void hostileInputNeverAnswers5xxNorLeaksNorChangesStoredDataWhenRefused() {
         List<String> failures = new HostileInput(20261124L).run(port, table(), List.of(MEMBER, OWNER, ADMIN, OPERATOR), 20,
                 HostileInput.databaseChecksum(this::connection, List.of("event_outbox", "processed_events", "shedlock")));

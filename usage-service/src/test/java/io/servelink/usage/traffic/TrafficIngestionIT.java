@@ -120,7 +120,7 @@ class TrafficIngestionIT {
     @Test
     void refusesABatchOfAPartitionWhoseStoredPositionMovedPastItsStart() throws SQLException {
         // A member that lost its partition without noticing (a long pause) still holds a batch the new owner applied.
-        TrafficIngestion ingestion = new TrafficIngestion(db, transactions, new EventCodec(), new SimpleMeterRegistry());
+        TrafficIngestion ingestion = new TrafficIngestion(db, transactions, new EventCodec(), new SimpleMeterRegistry(), projects -> { });
         ingestion.handle(records("zombie-topic", 0, 10, "p-zombie")).block();
         assertThat(monthlyTraffic("p-zombie", 2026, 11)).isEqualTo(10 * 11);
 
@@ -166,7 +166,7 @@ class TrafficIngestionIT {
     void keepsExactTotalsWhileASecondConsumerJoinsAndPartitionsMove() throws Exception {
         KafkaBatchConsumer second = new KafkaBatchConsumer("traffic-2", kafkaSettings, "usage-service.traffic",
                 List.of(infrastructure.topics().traffic()), 50,
-                new TrafficIngestion(db, transactions, new EventCodec(), new SimpleMeterRegistry()), new SimpleMeterRegistry());
+                new TrafficIngestion(db, transactions, new EventCodec(), new SimpleMeterRegistry(), projects -> { }), new SimpleMeterRegistry());
         long expected = 0;
         try {
             for (int i = 0; i < 300; i++) {
@@ -187,39 +187,6 @@ class TrafficIngestionIT {
         } finally {
             second.stop();
         }
-    }
-
-    @Test
-    void doesNotAddAgainWhatTheIdBasedVersionCountedBeforeTheUpgrade() throws Exception {
-        trafficConsumer.stop();
-        // The id-based version stopped where this version's positions are; its offset commit of the last batch was lost.
-        try (Connection connection = infrastructure.openConnection()) {
-            ResultSet rs = connection.createStatement().executeQuery("SELECT partition, next_offset FROM traffic_positions WHERE topic = '"
-                    + infrastructure.topics().traffic() + "'");
-            Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
-            while (rs.next()) {
-                offsets.put(new TopicPartition(infrastructure.topics().traffic(), rs.getInt(1)), new OffsetAndMetadata(rs.getLong(2)));
-            }
-            setGroupOffsets("usage-service.traffic", offsets);
-            connection.createStatement().execute("DELETE FROM traffic_positions");
-        }
-        List<EventEnvelope<TrafficRecorded>> events = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            events.add(EventEnvelope.of(traffic("p-upgrade", NOV_24.plusSeconds(i), 0, 100 + i, 1), Instant.now()));
-        }
-        events.forEach(this::send);
-        try (Connection connection = infrastructure.openConnection()) {
-            for (EventEnvelope<TrafficRecorded> counted : events.subList(0, 6)) {
-                connection.createStatement().execute("INSERT INTO processed_traffic_events (event_id, window_start) VALUES ('"
-                        + counted.eventId() + "', '" + counted.payload().windowStart() + "')");
-            }
-        }
-        long notYetCounted = events.subList(6, 10).stream().mapToLong(e -> e.payload().totalBytes()).sum();
-
-        trafficConsumer.start();
-
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monthlyTraffic("p-upgrade", 2026, 11)).isEqualTo(notYetCounted));
-        assertThat(scalar("SELECT requests FROM project_usage WHERE project_id = 'p-upgrade'")).isEqualTo(4);
     }
 
     @Test

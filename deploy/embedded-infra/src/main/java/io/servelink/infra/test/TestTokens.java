@@ -5,6 +5,7 @@ import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
 import io.servelink.contracts.spring.LocalTokens;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /** Signed user tokens for tests, with the HS256 secret the harness gives every service under test. */
@@ -25,20 +26,20 @@ public final class TestTokens {
     }
 
     public static String forTeam(String team, TeamRole role) {
-        return TOKENS.mint(ServelinkClaims.of("user-" + role.claimValue() + "-" + team, Map.of(team, role)), Duration.ofMinutes(30));
+        return TOKENS.mint(ServelinkClaims.of("user-" + role.wire() + "-" + team, Map.of(team, role), Instant.now()), Duration.ofMinutes(30));
     }
 
     public static String platform(PlatformRole role) {
-        return TOKENS.mint(ServelinkClaims.of("staff-" + role.claimValue(), Map.of(), role), Duration.ofMinutes(30));
+        return TOKENS.mint(ServelinkClaims.of("staff-" + role.wire(), Map.of(), Instant.now(), role), Duration.ofMinutes(30));
     }
 
     public static String expired(String team) {
-        return TOKENS.mint(ServelinkClaims.of("user-" + team, Map.of(team, TeamRole.OWNER)), Duration.ofSeconds(-120));
+        return TOKENS.mint(ServelinkClaims.of("user-" + team, Map.of(team, TeamRole.OWNER), Instant.now()), Duration.ofSeconds(-120));
     }
 
     /** A token signed with another secret: what a forger could make. */
     public static String forged(String team) {
         return new LocalTokens("another-secret-that-nobody-shares-0123456789", "servelink-tests")
-                .mint(ServelinkClaims.of("forger", Map.of(team, TeamRole.OWNER)), Duration.ofMinutes(5));
+                .mint(ServelinkClaims.of("forger", Map.of(team, TeamRole.OWNER), Instant.now()), Duration.ofMinutes(5));
     }
 }

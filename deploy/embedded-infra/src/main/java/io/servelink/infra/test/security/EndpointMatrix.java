@@ -359,6 +359,44 @@ public final class EndpointMatrix {
         return failures;
     }
 
+    /**
+     * Bodies a caller who may not act could send: none, not JSON, truncated, the wrong shape, missing every field,
+     * wrongly typed or invalid fields. Whatever the body, that caller's answer is the refusal.
+     */
+    public static final List<String> MALFORMED_BODIES = List.of("", "not json", "{\"purpose\": ", "[]", "{}",
+            "{\"purpose\": 42, \"quantity\": \"many\", \"status\": [], \"priority\": {}, \"body\": null, \"team_slug\": \"Not A Slug\"}",
+            "{\"purpose\": \"free_money\", \"reference\": \"a b\", \"payment_method\": \"cash\", \"resource_type\": \"\", "
+                    + "\"quantity\": 1000, \"subject\": \"\", \"title\": \"\", \"thresholds\": [0, 101], \"amount_minor\": 1}");
+
+    /**
+     * Authorization before validation: every cell of a row that takes a body whose caller is refused (401, 403, 404) is
+     * called again with each of {@link #MALFORMED_BODIES}, and must get the same refusal, never a 400 describing the
+     * body. Returns one line per mismatch (empty = all good).
+     */
+    public static List<String> runRefusedWithMalformedBodies(int port, List<Row> rows, Function<Row, Row> prepare) {
+        List<String> failures = new ArrayList<>();
+        for (Row template : rows) {
+            if (template.body() == null) {
+                continue;
+            }
+            Row row = prepare.apply(template);
+            for (Caller caller : Caller.values()) {
+                Expect expect = row.expected().get(caller);
+                if (expect.status() != 401 && expect.status() != 403 && expect.status() != 404) {
+                    continue;
+                }
+                for (String body : MALFORMED_BODIES) {
+                    HttpResponse<String> response = Http.send(port, row.httpMethod(), row.path(), caller.token(), body);
+                    if (!expect.matches(response.statusCode())) {
+                        failures.add(row.endpoint() + " as " + caller + " with body '" + abbreviate(body) + "': expected " + expect
+                                + ", got " + response.statusCode() + " " + abbreviate(response.body()));
+                    }
+                }
+            }
+        }
+        return failures;
+    }
+
     static String abbreviate(String body) {
         return body == null ? "" : body.length() > 300 ? body.substring(0, 300) + "..." : body;
     }

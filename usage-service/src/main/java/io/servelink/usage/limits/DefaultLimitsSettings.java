@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("servelink.usage.default-limits")
-record DefaultLimits(@DefaultValue("free") @NotBlank String plan,
+record DefaultLimitsSettings(@DefaultValue("free") @NotBlank String plan,
                      @DefaultValue("10000000000") @PositiveOrZero long trafficBytesPerMonth,
                      @DefaultValue("1000000000") @PositiveOrZero long storageBytes) {
 

@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * E-mail notifications ({@code support.notifications.*}).
+ * E-mail notifications ({@code servelink.support.notifications.*}).
  *
  * @param from            sender address of every e-mail
  * @param fallbackAddress recipient of a team's notifications while support-service knows no contact of that team
@@ -21,8 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts     attempts before an e-mail is given up (marked failed)
  */
 @Validated
-@ConfigurationProperties("support.notifications")
-public record NotificationProperties(
+@ConfigurationProperties("servelink.support.notifications")
+public record NotificationSettings(
         @DefaultValue("support@servelink.local") @NotBlank @Email String from,
         @DefaultValue("team-contacts@servelink.local") @NotBlank @Email String fallbackAddress,
         @DefaultValue("support-team@servelink.local") @NotBlank @Email String supportAddress,

@@ -17,9 +17,9 @@ import reactor.core.publisher.Mono;
 
 /** Follows the compacted entitlements topic into {@code team_entitlements}. */
 @Configuration(proxyBeanMethods = false)
-class EntitlementsConsumerConfig {
+class EntitlementsConsumerConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(EntitlementsConsumerConfig.class);
+    private static final Logger log = LoggerFactory.getLogger(EntitlementsConsumerConfiguration.class);
 
     @Bean
     KafkaBatchConsumer entitlementsConsumer(KafkaSettings settings, TopicNames topics, TeamPlans plans, EventCodec codec,

@@ -8,11 +8,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * SLA targets per plan and priority ({@code support.sla.*}), counted from a ticket's creation.
+ * SLA targets per plan and priority ({@code servelink.support.sla.*}), counted from a ticket's creation. The breach job's
+ * schedule is {@code servelink.jobs.sla-breaches.*}, like every job's.
  */
 @Validated
-@ConfigurationProperties("support.sla")
-public record SlaProperties(@NotNull @Valid PlanTargets free, @NotNull @Valid PlanTargets pro) {
+@ConfigurationProperties("servelink.support.sla")
+public record SlaSettings(@NotNull @Valid PlanTargets free, @NotNull @Valid PlanTargets pro) {
 
     public record PlanTargets(@NotNull @Valid Target low, @NotNull @Valid Target normal, @NotNull @Valid Target high,
                               @NotNull @Valid Target urgent) {

@@ -15,9 +15,9 @@ import org.springframework.mail.javamail.JavaMailSender;
  * circuit breaker; otherwise a log-only gateway (local stack without an SMTP server), which logs recipient and subject.
  */
 @Configuration(proxyBeanMethods = false)
-class MailGatewayConfig {
+class MailGatewayConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(MailGatewayConfig.class);
+    private static final Logger log = LoggerFactory.getLogger(MailGatewayConfiguration.class);
 
     @Bean
     MailGateway mailGateway(ObjectProvider<JavaMailSender> sender, CircuitBreakerRegistry breakers) {
