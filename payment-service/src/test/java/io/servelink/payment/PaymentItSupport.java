@@ -10,7 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.servelink.contracts.spring.outbox.OutboxRelay;
+import io.servelink.starter.outbox.OutboxRelay;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;

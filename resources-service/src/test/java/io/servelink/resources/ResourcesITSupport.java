@@ -15,7 +15,7 @@ import io.servelink.contracts.events.payments.PaymentCancelled;
 import io.servelink.contracts.events.payments.PaymentCompleted;
 import io.servelink.contracts.events.payments.PaymentFailed;
 import io.servelink.contracts.events.payments.PaymentPurpose;
-import io.servelink.contracts.spring.outbox.OutboxRelay;
+import io.servelink.starter.outbox.OutboxRelay;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;

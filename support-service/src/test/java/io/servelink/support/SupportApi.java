@@ -3,7 +3,7 @@ package io.servelink.support;
 import io.servelink.contracts.events.Event;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.starter.KafkaSettings;
 import io.servelink.infra.test.TestInfrastructure;
 import java.time.Duration;
 import java.util.Map;

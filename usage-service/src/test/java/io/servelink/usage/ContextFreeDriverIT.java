@@ -7,7 +7,7 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
-import io.servelink.contracts.spring.r2dbc.ContextFreeConnectionFactory;
+import io.servelink.starter.r2dbc.ContextFreeConnectionFactory;
 import io.servelink.infra.test.ServiceIT;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;

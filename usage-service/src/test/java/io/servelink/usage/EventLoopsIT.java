@@ -2,7 +2,7 @@ package io.servelink.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.servelink.contracts.spring.netty.EventLoopSizing;
+import io.servelink.starter.netty.EventLoopSizing;
 import io.servelink.infra.test.ServiceIT;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

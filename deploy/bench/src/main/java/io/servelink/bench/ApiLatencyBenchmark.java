@@ -2,7 +2,7 @@ package io.servelink.bench;
 
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
-import io.servelink.contracts.spring.LocalTokens;
+import io.servelink.starter.LocalTokens;
 import io.servelink.infra.KafkaBroker;
 import io.servelink.infra.PostgresServer;
 import io.servelink.local.ServiceProcess;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
-import io.servelink.contracts.spring.LocalTokens;
+import io.servelink.starter.LocalTokens;
 import io.servelink.infra.KafkaBroker;
 import io.servelink.infra.KafkaBrokers;
 import io.servelink.infra.PostgresServer;

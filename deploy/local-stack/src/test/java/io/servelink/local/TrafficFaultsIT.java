@@ -10,7 +10,7 @@ import io.servelink.contracts.events.traffic.TrafficRecorded;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
-import io.servelink.contracts.spring.LocalTokens;
+import io.servelink.starter.LocalTokens;
 import io.servelink.infra.InJvmKafkaBroker;
 import io.servelink.infra.KafkaBrokers;
 import io.servelink.infra.RestartablePostgres;

@@ -1,7 +1,7 @@
 package io.servelink.gateway.ingress;
 
 import io.servelink.contracts.problem.ProblemTypes;
-import io.servelink.contracts.spring.ProblemWriter;
+import io.servelink.starter.ProblemWriter;
 import io.servelink.gateway.projects.Project;
 import java.net.URI;
 import org.springframework.cloud.gateway.filter.GatewayFilter;

@@ -3,7 +3,7 @@ package io.servelink.gateway.metering;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.starter.KafkaSettings;
 import io.servelink.gateway.ingress.IngressHosts;
 import java.time.Clock;
 import java.util.Map;

@@ -2,10 +2,10 @@ package io.servelink.gateway.projects;
 
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.security.ServelinkClaims;
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
-import io.servelink.contracts.spring.audit.AuditEntry;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
+import io.servelink.starter.audit.AuditEntry;
+import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import jakarta.validation.Valid;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.servelink.gateway.projects;
 
-import io.servelink.contracts.spring.audit.AuditEntry;
+import io.servelink.starter.audit.AuditEntry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.servelink.gateway.projects;
 
 import io.servelink.contracts.events.projects.ProjectStatus;
-import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.starter.ApiProblem;
 import io.servelink.contracts.validation.Slug;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;

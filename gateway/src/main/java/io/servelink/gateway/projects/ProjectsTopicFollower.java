@@ -3,7 +3,7 @@ package io.servelink.gateway.projects;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.projects.ProjectChanged;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.starter.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package io.servelink.gateway.ratelimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.security.ServelinkClaims;
-import io.servelink.contracts.spring.ProblemWriter;
+import io.servelink.starter.ProblemWriter;
 import io.servelink.gateway.ingress.IngressHosts;
 import java.net.URI;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.servelink.gateway.security;
 
-import io.servelink.contracts.spring.SecuritySettings;
-import io.servelink.contracts.spring.ServelinkAutoConfiguration;
+import io.servelink.starter.SecuritySettings;
+import io.servelink.starter.ServelinkAutoConfiguration;
 import io.servelink.gateway.dashboard.DashboardPages;
 import io.servelink.gateway.ingress.IngressHosts;
 import java.util.ArrayList;

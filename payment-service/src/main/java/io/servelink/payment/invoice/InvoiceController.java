@@ -1,7 +1,7 @@
 package io.servelink.payment.invoice;
 
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
 import java.util.UUID;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;

@@ -1,6 +1,6 @@
 package io.servelink.payment.payment;
 
-import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.starter.ApiProblem;
 import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;

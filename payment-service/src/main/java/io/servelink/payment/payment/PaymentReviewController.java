@@ -1,8 +1,8 @@
 package io.servelink.payment.payment;
 
 import io.servelink.contracts.security.PlatformRole;
-import io.servelink.contracts.spring.TeamGuard;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.TeamGuard;
+import io.servelink.starter.audit.RequestOrigin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.servelink.contracts.events.Event;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.payments.PaymentCompleted;
-import io.servelink.contracts.spring.outbox.Outbox;
+import io.servelink.starter.outbox.Outbox;
 import io.servelink.payment.invoice.Invoices;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package io.servelink.payment.payment;
 
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.client.PeerClient;
-import io.servelink.contracts.spring.client.PeerClients;
-import io.servelink.contracts.spring.client.PeerRejected;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.client.PeerClient;
+import io.servelink.starter.client.PeerClients;
+import io.servelink.starter.client.PeerRejected;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;

@@ -1,7 +1,7 @@
 package io.servelink.payment.reconciliation;
 
-import io.servelink.contracts.spring.jobs.Job;
-import io.servelink.contracts.spring.jobs.JobResult;
+import io.servelink.starter.jobs.Job;
+import io.servelink.starter.jobs.JobResult;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;

@@ -1,7 +1,7 @@
 package io.servelink.payment.webhook;
 
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.audit.RequestOrigin;
 import java.net.URI;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;

@@ -1,8 +1,8 @@
 package io.servelink.payment.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.servelink.contracts.spring.jobs.Job;
-import io.servelink.contracts.spring.jobs.JobResult;
+import io.servelink.starter.jobs.Job;
+import io.servelink.starter.jobs.JobResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.servelink.payment.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.audit.AuditEntry;
-import io.servelink.contracts.spring.audit.AuditLog;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.audit.AuditEntry;
+import io.servelink.starter.audit.AuditLog;
+import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.payment.payment.PaymentSettlement;
 import io.servelink.payment.payment.PaymentStatus;
 import io.servelink.payment.payment.ReportedStatus;

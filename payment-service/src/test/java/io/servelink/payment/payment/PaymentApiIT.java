@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
-import io.servelink.contracts.spring.LocalTokens;
-import io.servelink.contracts.spring.ServelinkAutoConfiguration;
+import io.servelink.starter.LocalTokens;
+import io.servelink.starter.ServelinkAutoConfiguration;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;

@@ -17,7 +17,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
-import io.servelink.contracts.spring.client.PeerClients;
+import io.servelink.starter.client.PeerClients;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -2,8 +2,8 @@ package io.servelink.payment.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.servelink.contracts.spring.jobs.JobResult;
-import io.servelink.contracts.spring.jobs.JobRunner;
+import io.servelink.starter.jobs.JobResult;
+import io.servelink.starter.jobs.JobRunner;
 import io.servelink.payment.PaymentItSupport;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;

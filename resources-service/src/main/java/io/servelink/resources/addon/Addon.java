@@ -1,6 +1,6 @@
 package io.servelink.resources.addon;
 
-import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.starter.ApiProblem;
 import io.servelink.resources.catalog.AddonType;
 import io.servelink.resources.catalog.Allowance;
 import java.time.Duration;

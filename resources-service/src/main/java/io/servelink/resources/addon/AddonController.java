@@ -1,8 +1,8 @@
 package io.servelink.resources.addon;
 
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
+import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import jakarta.validation.Valid;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.servelink.resources.addon;
 
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.audit.AuditEntry;
-import io.servelink.contracts.spring.audit.AuditLog;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.audit.AuditEntry;
+import io.servelink.starter.audit.AuditLog;
+import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.resources.ResourcesSettings;
 import io.servelink.resources.catalog.AddonType;
 import io.servelink.resources.catalog.Catalog;

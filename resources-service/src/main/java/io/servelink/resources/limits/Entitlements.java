@@ -3,7 +3,7 @@ package io.servelink.resources.limits;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.entitlements.EntitlementsChanged;
-import io.servelink.contracts.spring.outbox.Outbox;
+import io.servelink.starter.outbox.Outbox;
 import io.servelink.resources.addon.Addon;
 import io.servelink.resources.addon.Addons;
 import io.servelink.resources.catalog.Allowance;

@@ -1,6 +1,6 @@
 package io.servelink.resources.limits;
 
-import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.starter.TeamGuard;
 import io.servelink.contracts.validation.Slug;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

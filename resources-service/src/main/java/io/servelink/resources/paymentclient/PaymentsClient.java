@@ -1,9 +1,9 @@
 package io.servelink.resources.paymentclient;
 
-import io.servelink.contracts.spring.client.PeerClient;
-import io.servelink.contracts.spring.client.PeerClients;
-import io.servelink.contracts.spring.client.PeerFailed;
-import io.servelink.contracts.spring.client.PeerRejected;
+import io.servelink.starter.client.PeerClient;
+import io.servelink.starter.client.PeerClients;
+import io.servelink.starter.client.PeerFailed;
+import io.servelink.starter.client.PeerRejected;
 import io.servelink.resources.ResourcesSettings;
 import java.time.Duration;
 import org.slf4j.Logger;

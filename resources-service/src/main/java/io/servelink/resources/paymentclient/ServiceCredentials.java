@@ -1,9 +1,9 @@
 package io.servelink.resources.paymentclient;
 
-import io.servelink.contracts.spring.SecuritySettings;
-import io.servelink.contracts.spring.ServelinkAutoConfiguration;
-import io.servelink.contracts.spring.client.PeerClient;
-import io.servelink.contracts.spring.client.PeerClients;
+import io.servelink.starter.SecuritySettings;
+import io.servelink.starter.ServelinkAutoConfiguration;
+import io.servelink.starter.client.PeerClient;
+import io.servelink.starter.client.PeerClients;
 import io.servelink.resources.ResourcesSettings;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,9 +2,9 @@ package io.servelink.resources.payments;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.TopicNames;
-import io.servelink.contracts.spring.KafkaSettings;
-import io.servelink.contracts.spring.ServelinkAutoConfiguration.ProvisionedTopics;
-import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
+import io.servelink.starter.KafkaSettings;
+import io.servelink.starter.ServelinkAutoConfiguration.ProvisionedTopics;
+import io.servelink.starter.kafka.KafkaBatchConsumer;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;

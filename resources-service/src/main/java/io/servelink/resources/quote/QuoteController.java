@@ -1,8 +1,8 @@
 package io.servelink.resources.quote;
 
 import io.servelink.contracts.events.payments.PaymentPurpose;
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.resources.ResourcesSettings;
 import io.servelink.resources.addon.Addon;

@@ -1,10 +1,10 @@
 package io.servelink.resources.renewal;
 
-import io.servelink.contracts.spring.audit.AuditEntry;
-import io.servelink.contracts.spring.audit.AuditLog;
-import io.servelink.contracts.spring.audit.RequestOrigin;
-import io.servelink.contracts.spring.jobs.Job;
-import io.servelink.contracts.spring.jobs.JobResult;
+import io.servelink.starter.audit.AuditEntry;
+import io.servelink.starter.audit.AuditLog;
+import io.servelink.starter.audit.RequestOrigin;
+import io.servelink.starter.jobs.Job;
+import io.servelink.starter.jobs.JobResult;
 import io.servelink.resources.ResourcesSettings;
 import io.servelink.resources.addon.Addon;
 import io.servelink.resources.addon.Addons;

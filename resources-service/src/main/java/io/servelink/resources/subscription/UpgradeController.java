@@ -1,7 +1,7 @@
 package io.servelink.resources.subscription;
 
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.resources.paymentclient.InitiatePayment;
 import io.servelink.resources.paymentclient.PaymentStarted;

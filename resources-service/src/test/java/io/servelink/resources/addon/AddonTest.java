@@ -3,7 +3,7 @@ package io.servelink.resources.addon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.starter.ApiProblem;
 import io.servelink.resources.catalog.AddonType;
 import io.servelink.resources.catalog.Allowance;
 import java.time.Duration;

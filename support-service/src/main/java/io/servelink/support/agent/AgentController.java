@@ -1,6 +1,6 @@
 package io.servelink.support.agent;
 
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.support.kb.KnowledgeBase;
 import io.servelink.support.ticket.Category;

@@ -1,9 +1,9 @@
 package io.servelink.support.kb;
 
 import io.servelink.contracts.security.PlatformRole;
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
+import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;

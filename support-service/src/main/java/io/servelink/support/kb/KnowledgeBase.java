@@ -1,9 +1,9 @@
 package io.servelink.support.kb;
 
 import io.r2dbc.spi.Readable;
-import io.servelink.contracts.spring.audit.AuditEntry;
-import io.servelink.contracts.spring.audit.AuditLog;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.audit.AuditEntry;
+import io.servelink.starter.audit.AuditLog;
+import io.servelink.starter.audit.RequestOrigin;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;

@@ -5,6 +5,7 @@ import io.servelink.support.ticket.Category;
 import io.servelink.support.ticket.Priority;
 import io.servelink.support.ticket.SupportAccess;
 import io.servelink.support.ticket.TicketFilter;
+import io.servelink.support.ticket.TicketSearch;
 import io.servelink.support.ticket.TicketStatus;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

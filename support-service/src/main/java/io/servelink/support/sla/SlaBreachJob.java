@@ -1,7 +1,7 @@
 package io.servelink.support.sla;
 
-import io.servelink.contracts.spring.jobs.Job;
-import io.servelink.contracts.spring.jobs.JobResult;
+import io.servelink.starter.jobs.Job;
+import io.servelink.starter.jobs.JobResult;
 import io.servelink.support.live.TicketEventHub;
 import io.servelink.support.notification.Notifications;
 import java.time.Instant;

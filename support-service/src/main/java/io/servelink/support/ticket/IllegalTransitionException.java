@@ -1,7 +1,7 @@
 package io.servelink.support.ticket;
 
 import io.servelink.contracts.problem.ProblemTypes;
-import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.starter.ApiProblem;
 import org.springframework.http.HttpStatus;
 
 /** A move the ticket state machine refuses: answered as a 409 problem. */

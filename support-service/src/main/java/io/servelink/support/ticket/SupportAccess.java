@@ -2,8 +2,8 @@ package io.servelink.support.ticket;
 
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.security.ServelinkClaims;
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 

@@ -1,6 +1,6 @@
 package io.servelink.support.ticket;
 
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.support.ticket.TicketRequests.CreateTicket;
 import io.servelink.support.ticket.TicketRequests.PostMessage;

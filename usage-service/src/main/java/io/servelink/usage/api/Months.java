@@ -1,6 +1,6 @@
 package io.servelink.usage.api;
 
-import io.servelink.contracts.spring.ApiProblem;
+import io.servelink.starter.ApiProblem;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;

@@ -1,7 +1,7 @@
 package io.servelink.usage.api;
 
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.usage.api.UsageResponses.Limits;
 import io.servelink.usage.api.UsageResponses.Percent;

@@ -1,8 +1,8 @@
 package io.servelink.usage.limits;
 
-import io.servelink.contracts.spring.audit.AuditEntry;
-import io.servelink.contracts.spring.audit.AuditLog;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.audit.AuditEntry;
+import io.servelink.starter.audit.AuditLog;
+import io.servelink.starter.audit.RequestOrigin;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,9 +1,9 @@
 package io.servelink.usage.limits;
 
 import io.servelink.contracts.security.ServelinkClaims;
-import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.TeamGuard;
-import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.servelink.starter.ApiProblem;
+import io.servelink.starter.TeamGuard;
+import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.usage.UsageChanged;
 import io.swagger.v3.oas.annotations.Operation;

@@ -3,7 +3,7 @@ package io.servelink.usage.limits;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.entitlements.EntitlementsChanged;
-import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
+import io.servelink.starter.kafka.KafkaBatchConsumer;
 import io.servelink.usage.UsageChanged;
 import java.time.Clock;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.usage.UsageMetric;
 import io.servelink.contracts.events.usage.UsageThresholdCrossed;
-import io.servelink.contracts.spring.outbox.Outbox;
+import io.servelink.starter.outbox.Outbox;
 import io.servelink.usage.UsageChanged;
 import io.servelink.usage.limits.ThresholdCrossings.Crossing;
 import io.servelink.usage.limits.ThresholdCrossings.Key;

@@ -3,7 +3,7 @@ package io.servelink.usage.projects;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.projects.ProjectChanged;
-import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
+import io.servelink.starter.kafka.KafkaBatchConsumer;
 import java.time.Clock;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

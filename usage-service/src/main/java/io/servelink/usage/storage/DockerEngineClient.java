@@ -1,8 +1,8 @@
 package io.servelink.usage.storage;
 
 import io.netty.channel.unix.DomainSocketAddress;
-import io.servelink.contracts.spring.client.PeerClient;
-import io.servelink.contracts.spring.client.PeerClients;
+import io.servelink.starter.client.PeerClient;
+import io.servelink.starter.client.PeerClients;
 import java.net.URI;
 import org.springframework.http.HttpStatusCode;
 import reactor.core.publisher.Mono;

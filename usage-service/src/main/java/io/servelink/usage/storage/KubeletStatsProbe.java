@@ -1,8 +1,8 @@
 package io.servelink.usage.storage;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import io.servelink.contracts.spring.client.PeerClient;
-import io.servelink.contracts.spring.client.PeerClients;
+import io.servelink.starter.client.PeerClient;
+import io.servelink.starter.client.PeerClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -2,8 +2,8 @@ package io.servelink.usage.storage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.servelink.contracts.spring.jobs.Job;
-import io.servelink.contracts.spring.jobs.JobResult;
+import io.servelink.starter.jobs.Job;
+import io.servelink.starter.jobs.JobResult;
 import io.servelink.usage.UsageChanged;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.servelink.usage.storage;
 
-import io.servelink.contracts.spring.client.PeerClients;
+import io.servelink.starter.client.PeerClients;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

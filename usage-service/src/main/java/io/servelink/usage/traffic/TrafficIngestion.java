@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.traffic.TrafficRecorded;
-import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
+import io.servelink.starter.kafka.KafkaBatchConsumer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -3,7 +3,7 @@ package io.servelink.infra.test;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
-import io.servelink.contracts.spring.LocalTokens;
+import io.servelink.starter.LocalTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
