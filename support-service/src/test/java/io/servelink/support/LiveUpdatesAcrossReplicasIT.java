@@ -46,7 +46,9 @@ class LiveUpdatesAcrossReplicasIT {
         Map<String, Object> properties = new HashMap<>(infra.springProperties());
         properties.put("server.port", "0");
         properties.put("servelink.jobs.enabled", "false");
-        replicaB = new SpringApplicationBuilder(SupportServiceApplication.class).properties(properties).run();
+        // as arguments, so they win over application.yml as the test context's properties do
+        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        replicaB = new SpringApplicationBuilder(SupportServiceApplication.class).run(arguments);
         a = new SupportApi(port, infra);
         b = new SupportApi(Integer.parseInt(replicaB.getEnvironment().getProperty("local.server.port")), infra);
     }
