@@ -2,6 +2,7 @@ package io.servelink.support.sla;
 
 import io.servelink.starter.jobs.Job;
 import io.servelink.starter.jobs.JobResult;
+import io.servelink.support.live.TicketChange;
 import io.servelink.support.live.TicketEventHub;
 import io.servelink.support.notification.Notifications;
 import java.time.Instant;
@@ -17,7 +18,7 @@ import reactor.core.publisher.Mono;
 /**
  * The {@code sla-breaches} job (every 5 minutes, {@code servelink.jobs.sla-breaches.*}): finds tickets past their
  * first-response or resolution due time, marks each breach once (the breached_at column), escalates the ticket's
- * priority one step per breach and queues an e-mail to the support inbox — all in one transaction, so a rerun neither
+ * priority one step per breach, queues an e-mail to the support inbox and notifies live streams — all in one transaction, so a rerun neither
  * escalates nor notifies again.
  */
 @Component
@@ -26,7 +27,7 @@ class SlaBreachJob implements Job {
     private static final String ESCALATE = "priority = CASE priority WHEN 'low' THEN 'normal' WHEN 'normal' THEN 'high' "
             + "ELSE 'urgent' END, updated_at = now()";
 
-    /** One breach, as the SSE stream and the e-mail tell it. */
+    /** One breach, as the e-mail tells it. */
     record Breach(UUID ticketId, String teamSlug, String subject, String breach, String priority, Instant dueAt) {
     }
 
@@ -54,10 +55,9 @@ class SlaBreachJob implements Job {
     public Mono<JobResult> run() {
         Mono<List<Breach>> breaches = breach("first_response", "first_response_at IS NULL AND ", "first_response_due_at")
                 .concatWith(breach("resolution", "", "resolution_due_at"))
-                .concatMap(b -> notify(b).thenReturn(b))
+                .concatMap(b -> notify(b).then(hub.publish(TicketChange.slaBreach(b.ticketId(), b.breach()))).thenReturn(b))
                 .collectList();
         return transactions.transactional(breaches)
-                .doOnNext(list -> list.forEach(b -> hub.publish(new TicketEventHub.TicketUpdate(b.ticketId(), "sla_breach", false, b))))
                 .doOnNext(list -> list.forEach(b -> meters.counter("servelink.support.sla.breaches", "kind", b.breach()).increment()))
                 .map(list -> JobResult.completed(Map.of(
                         "first_response_breaches", list.stream().filter(b -> b.breach().equals("first_response")).count(),

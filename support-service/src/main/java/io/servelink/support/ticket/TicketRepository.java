@@ -98,15 +98,27 @@ public class TicketRepository {
                 .map(TicketRepository::ticket).all();
     }
 
+    private static final String MESSAGE_COLUMNS = "id, ticket_id, author, author_kind, body, is_internal, automatic, created_at";
+
     Flux<TicketMessage> messages(UUID ticketId, boolean includeInternal) {
-        return db.sql("SELECT id, ticket_id, author, author_kind, body, is_internal, automatic, created_at FROM ticket_messages "
+        return db.sql("SELECT " + MESSAGE_COLUMNS + " FROM ticket_messages "
                         + "WHERE ticket_id = :id" + (includeInternal ? "" : " AND NOT is_internal") + " ORDER BY created_at, id")
                 .bind("id", ticketId)
-                .map(row -> new TicketMessage(row.get("id", UUID.class), row.get("ticket_id", UUID.class),
-                        row.get("author", String.class), AuthorKind.fromWire(row.get("author_kind", String.class)).orElseThrow(),
-                        row.get("body", String.class), Boolean.TRUE.equals(row.get("is_internal", Boolean.class)),
-                        Boolean.TRUE.equals(row.get("automatic", Boolean.class)), row.get("created_at", Instant.class)))
+                .map(TicketRepository::messageRow)
                 .all();
+    }
+
+    Mono<TicketMessage> message(UUID id) {
+        return db.sql("SELECT " + MESSAGE_COLUMNS + " FROM ticket_messages WHERE id = :id").bind("id", id)
+                .map(TicketRepository::messageRow)
+                .one();
+    }
+
+    private static TicketMessage messageRow(Readable row) {
+        return new TicketMessage(row.get("id", UUID.class), row.get("ticket_id", UUID.class),
+                row.get("author", String.class), AuthorKind.fromWire(row.get("author_kind", String.class)).orElseThrow(),
+                row.get("body", String.class), Boolean.TRUE.equals(row.get("is_internal", Boolean.class)),
+                Boolean.TRUE.equals(row.get("automatic", Boolean.class)), row.get("created_at", Instant.class));
     }
 
     Mono<Void> insertMessage(TicketMessage m) {

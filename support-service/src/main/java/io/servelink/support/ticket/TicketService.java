@@ -2,6 +2,7 @@ package io.servelink.support.ticket;
 
 import io.servelink.support.entitlements.TeamPlans;
 import io.servelink.support.kb.KnowledgeBase;
+import io.servelink.support.live.TicketChange;
 import io.servelink.support.live.TicketEventHub;
 import io.servelink.support.notification.Notifications;
 import io.servelink.contracts.security.ServelinkClaims;
@@ -19,7 +20,6 @@ import io.servelink.support.ticket.TicketViews.TicketSummary;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Ticket use cases. Each change runs in one transaction with the e-mails it queues and, for agents' changes (status,
- * priority, assignment, internal notes), its audit row; live updates are published after the commit.
+ * priority, assignment, internal notes), its audit row and its live-update notification (sent at commit).
  */
 @Service
 public class TicketService {
@@ -136,6 +136,11 @@ public class TicketService {
         return find(id, team).flatMap(ticket -> details(ticket, includeInternal));
     }
 
+    /** One message of a ticket (none if it is not that ticket's). */
+    Mono<MessageView> message(UUID ticketId, UUID messageId) {
+        return tickets.message(messageId).filter(m -> m.ticketId().equals(ticketId)).map(MessageView::of);
+    }
+
     private Mono<TicketDetails> details(Ticket ticket, boolean includeInternal) {
         return tickets.messages(ticket.id(), includeInternal).map(MessageView::of).collectList()
                 .map(messages -> TicketDetails.of(ticket, messages));
@@ -150,23 +155,22 @@ public class TicketService {
             return Mono.error(ApiProblem.forbidden("Only support agents write internal notes"));
         }
         Instant now = now();
-        List<Runnable> afterCommit = new ArrayList<>();
         Mono<MessageView> posted = lockedTicket(id, team).flatMap(ticket -> {
             Ticket changed = request.internal() ? ticket : caller.agent() ? ticket.agentReplied(now) : ticket.customerReplied(now);
             TicketMessage message = new TicketMessage(UUID.randomUUID(), id, caller.subject(),
                     caller.agent() ? AuthorKind.AGENT : AuthorKind.CUSTOMER, request.body().strip(), request.internal(), false, now);
             MessageView view = MessageView.of(message);
-            afterCommit.add(() -> hub.publish(new TicketEventHub.TicketUpdate(id, "message", message.isInternal(), view)));
             Mono<Void> audited = message.isInternal() ? audit.record(new AuditEntry(caller.subject(), INTERNAL_NOTE_ADDED,
                     ticket.teamSlug(), id.toString(), origin, Map.of("message_id", message.id().toString()))) : Mono.empty();
             return tickets.insertMessage(message)
+                    .then(hub.publish(TicketChange.message(id, message.id(), message.isInternal())))
                     .then(audited)
-                    .then(saveChanges(ticket, changed, afterCommit))
+                    .then(saveChanges(ticket, changed))
                     .then(caller.agent() ? Mono.<Void>empty() : notifications.rememberContact(ticket.teamSlug(), caller.claims().email()))
                     .then(caller.agent() && !message.isInternal() ? queueReplyMail(changed, message) : Mono.empty())
                     .thenReturn(view);
         });
-        return transactions.transactional(posted).doOnSuccess(view -> afterCommit.forEach(Runnable::run));
+        return transactions.transactional(posted);
     }
 
     private Mono<Void> queueReplyMail(Ticket t, TicketMessage reply) {
@@ -209,15 +213,14 @@ public class TicketService {
 
     /** An agent's change of a ticket, audited as {@code action} in its transaction (with what changed, before and after). */
     private Mono<TicketSummary> change(UUID id, java.util.function.UnaryOperator<Ticket> transition, String action, Actor agent) {
-        List<Runnable> afterCommit = new ArrayList<>();
         Mono<TicketSummary> changed = lockedTicket(id, null).flatMap(ticket -> {
             Ticket next = transition.apply(ticket);
-            return saveChanges(ticket, next, afterCommit)
+            return saveChanges(ticket, next)
                     .then(audit.record(new AuditEntry(agent.subject(), action, ticket.teamSlug(), id.toString(), agent.origin(),
                             changes(ticket, next))))
                     .thenReturn(TicketSummary.of(next));
         });
-        return transactions.transactional(changed).doOnSuccess(summary -> afterCommit.forEach(Runnable::run));
+        return transactions.transactional(changed);
     }
 
     /** The status, priority and assignee before and after, those that changed. */
@@ -238,16 +241,14 @@ public class TicketService {
         return changes;
     }
 
-    /** Stores a changed ticket; a move into resolved queues the resolved e-mail; a visible change goes live after commit. */
-    private Mono<Void> saveChanges(Ticket before, Ticket after, List<Runnable> afterCommit) {
+    /** Stores a changed ticket; a move into resolved queues the resolved e-mail; a visible change is notified. */
+    private Mono<Void> saveChanges(Ticket before, Ticket after) {
         boolean visible = before.status() != after.status() || before.priority() != after.priority()
                 || !java.util.Objects.equals(before.assignee(), after.assignee());
-        if (visible) {
-            afterCommit.add(() -> hub.publish(new TicketEventHub.TicketUpdate(after.id(), "status", false, StatusView.of(after))));
-        }
+        Mono<Void> live = visible ? hub.publish(TicketChange.status(after.id())) : Mono.empty();
         Mono<Void> mail = after.status() == TicketStatus.RESOLVED && before.status() != TicketStatus.RESOLVED
                 ? queueResolvedMail(after) : Mono.empty();
-        return tickets.update(after).then(mail);
+        return tickets.update(after).then(live).then(mail);
     }
 
     private Mono<Void> queueResolvedMail(Ticket t) {

@@ -1,6 +1,7 @@
 package io.servelink.support.ticket;
 
 import io.servelink.contracts.validation.Slug;
+import io.servelink.support.live.TicketChange;
 import io.servelink.support.live.TicketEventHub;
 import java.time.Duration;
 import java.util.UUID;
@@ -13,9 +14,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Live updates of one ticket as server-sent events: {@code snapshot} (the ticket's status on connect), then
- * {@code message} and {@code status} (and {@code sla_breach}) as they happen, and a keep-alive comment every 15 s.
- * A customer's stream never carries internal notes; an agent's does.
+ * Live updates of one ticket as server-sent events: {@code snapshot} (the ticket's status on connect, and again when
+ * this replica may have missed changes), then {@code message} and {@code status} (and {@code sla_breach}) as they
+ * happen on any replica, and a keep-alive comment every 15 s. Each change is refetched for the caller: a customer's
+ * stream never carries internal notes; an agent's does.
  */
 @RestController
 class TicketStreamController {
@@ -38,13 +40,31 @@ class TicketStreamController {
     }
 
     private Flux<ServerSentEvent<Object>> events(Ticket ticket, boolean agent) {
-        // subscribe to the hub first, so nothing published after the snapshot is read can be missed
-        Flux<ServerSentEvent<Object>> updates = hub.updates(ticket.id(), agent)
-                .map(update -> ServerSentEvent.builder(update.data()).event(update.event()).build());
-        Mono<ServerSentEvent<Object>> snapshot = Mono.just(
-                ServerSentEvent.<Object>builder(TicketViews.StatusView.of(ticket)).event("snapshot").build());
+        // subscribe to the hub first, so nothing committed after the snapshot is read can be missed
+        Flux<ServerSentEvent<Object>> updates = hub.changes(ticket.id(), agent)
+                .concatMap(change -> refetch(ticket.id(), change, agent));
+        Mono<ServerSentEvent<Object>> snapshot = Mono.just(snapshot(ticket));
         Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(KEEP_ALIVE)
                 .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
         return Flux.merge(updates, snapshot, keepAlive);
+    }
+
+    /** What the caller sees of a change, read now; nothing when it is gone or not for this caller. */
+    private Mono<ServerSentEvent<Object>> refetch(UUID ticketId, TicketChange change, boolean agent) {
+        if (change.isResync()) {
+            return service.find(ticketId, null).map(TicketStreamController::snapshot);
+        }
+        Mono<?> data = switch (change.event()) {
+            case "message" -> service.message(change.ticketId(), UUID.fromString(change.ref()))
+                    .filter(message -> agent || !message.isInternal());
+            case "status" -> service.find(change.ticketId(), null).map(TicketViews.StatusView::of);
+            case "sla_breach" -> service.find(change.ticketId(), null).map(t -> TicketViews.BreachView.of(t, change.ref()));
+            default -> Mono.empty();
+        };
+        return data.map(view -> ServerSentEvent.<Object>builder(view).event(change.event()).build());
+    }
+
+    private static ServerSentEvent<Object> snapshot(Ticket ticket) {
+        return ServerSentEvent.<Object>builder(TicketViews.StatusView.of(ticket)).event("snapshot").build();
     }
 }

@@ -52,6 +52,15 @@ public final class TicketViews {
     public record Page<T>(List<T> items, int page, int size, long total) {
     }
 
+    /** What a live stream carries when a ticket missed an SLA target ({@code first_response} or {@code resolution}). */
+    public record BreachView(UUID ticketId, String teamSlug, String subject, String breach, Priority priority, Instant dueAt) {
+
+        static BreachView of(Ticket t, String breach) {
+            Instant due = "first_response".equals(breach) ? t.firstResponseDueAt() : t.resolutionDueAt();
+            return new BreachView(t.id(), t.teamSlug(), t.subject(), breach, t.priority(), due);
+        }
+    }
+
     /** What a live stream carries when the status, priority or assignee changes. */
     public record StatusView(UUID ticketId, TicketStatus status, Priority priority, String assignee, Instant resolvedAt,
                              Instant closedAt, Instant updatedAt) {

@@ -146,6 +146,38 @@ class ManifestInvariantsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("overlays")
+    void theGatewaysRateLimitsLiveInARedisItMayReach(Repository.Rendered rendered) {
+        JsonNode config = rendered.get("ConfigMap", "gateway").path("data");
+        String host = config.path("SPRING_DATA_REDIS_HOST").asText();
+        int port = config.path("SPRING_DATA_REDIS_PORT").asInt(6379);
+        assertThat(host).as("the gateway's SPRING_DATA_REDIS_HOST").isNotBlank();
+
+        ObjectNode service = rendered.get("Service", host);
+        assertThat(service.at("/spec/ports").findValues("port").stream().map(JsonNode::asInt)).as("Service " + host + " port").contains(port);
+        ObjectNode statefulSet = rendered.ofKind("StatefulSet").stream()
+                .filter(set -> selects(wrap(service.at("/spec/selector")), labels(set.at("/spec/template/metadata/labels"))))
+                .findFirst().orElseThrow(() -> new AssertionError("no StatefulSet behind Service " + host));
+        Map<String, String> redisPods = labels(statefulSet.at("/spec/template/metadata/labels"));
+        assertThat(secretOf(rendered.get("Deployment", "gateway"), "SPRING_DATA_REDIS_PASSWORD"))
+                .as("the gateway's Redis password").isEqualTo(secretOf(statefulSet, "REDIS_PASSWORD"));
+
+        boolean egress = rendered.ofKind("NetworkPolicy").stream()
+                .filter(policy -> selects(policy.at("/spec/podSelector"), podLabels(rendered, "gateway")))
+                .flatMap(policy -> StreamSupport.stream(policy.at("/spec/egress").spliterator(), false))
+                .anyMatch(rule -> allowsPort(rule, port) && StreamSupport.stream(rule.path("to").spliterator(), false)
+                        .anyMatch(peer -> !peer.has("namespaceSelector") && !peer.has("ipBlock") && selects(peer.path("podSelector"), redisPods)));
+        boolean ingress = rendered.ofKind("NetworkPolicy").stream()
+                .filter(policy -> selects(policy.at("/spec/podSelector"), redisPods))
+                .flatMap(policy -> StreamSupport.stream(policy.at("/spec/ingress").spliterator(), false))
+                .anyMatch(rule -> allowsPort(rule, port) && StreamSupport.stream(rule.path("from").spliterator(), false)
+                        .anyMatch(peer -> !peer.has("namespaceSelector") && !peer.has("ipBlock")
+                                && selects(peer.path("podSelector"), podLabels(rendered, "gateway"))));
+        assertThat(egress).as("gateway -> redis egress").isTrue();
+        assertThat(ingress).as("gateway -> redis ingress").isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
     void everyTopicIsAKafkaTopicCompactedWhereTheArchitectureSaysSo(Repository.Rendered rendered) throws IllegalAccessException {
         Set<String> topics = new HashSet<>();
         for (Field field : Topics.class.getFields()) {
@@ -280,7 +312,22 @@ class ManifestInvariantsTest {
         return false;
     }
 
-    private static Map<String, String> podLabels(Repository.Rendered rendered, String service) {
+    private static Map<String, String> labels(JsonNode labels) {
+        Map<String, String> map = new java.util.HashMap<>();
+        labels.properties().forEach(entry -> map.put(entry.getKey(), entry.getValue().asText()));
+        return map;
+    }
+
+    /** A Service's plain selector as a label selector. */
+    private static JsonNode wrap(JsonNode selector) {
+        return Kustomize.YAML.createObjectNode().set("matchLabels", selector);
+    }
+
+    private static boolean allowsPort(JsonNode rule, int port) {
+        return !rule.has("ports") || rule.path("ports").findValues("port").stream().anyMatch(p -> p.asInt() == port);
+    }
+
+        private static Map<String, String> podLabels(Repository.Rendered rendered, String service) {
         Map<String, String> labels = new java.util.HashMap<>();
         rendered.get("Deployment", service).at("/spec/template/metadata/labels").properties()
                 .forEach(entry -> labels.put(entry.getKey(), entry.getValue().asText()));
