@@ -4,7 +4,7 @@ import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,7 +31,7 @@ class ProjectsPublisher implements DisposableBean {
     private final ProjectsSettings settings;
     private final Clock clock;
 
-    ProjectsPublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
+    ProjectsPublisher(KafkaClients kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
         this.producer = new KafkaProducer<>(kafka.producerConfig("projects-admin"));
         this.topic = topics.projects();
         this.codec = codec;

@@ -7,7 +7,7 @@ import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.spring.ApiProblem;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.gateway.GatewayIT;
 import io.servelink.infra.test.TestTokens;
 import java.time.Duration;
@@ -46,7 +46,7 @@ class ProjectAuditIT {
 
         volatile boolean brokerDown;
 
-        SwitchablePublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
+        SwitchablePublisher(KafkaClients kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
             super(kafka, topics, codec, settings);
         }
 
@@ -61,7 +61,7 @@ class ProjectAuditIT {
     static class Broker {
         @Bean
         @Primary
-        SwitchablePublisher switchablePublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
+        SwitchablePublisher switchablePublisher(KafkaClients kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings) {
             return new SwitchablePublisher(kafka, topics, codec, settings);
         }
     }

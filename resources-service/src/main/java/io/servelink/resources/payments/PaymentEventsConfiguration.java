@@ -2,7 +2,7 @@ package io.servelink.resources.payments;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.TopicNames;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.ServelinkAutoConfiguration.ProvisionedTopics;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import java.util.List;
@@ -15,7 +15,7 @@ class PaymentEventsConfiguration {
 
     /** Group {@code resources-service.payments} on the payments topic; offsets are committed after the effects are stored. */
     @Bean
-    KafkaBatchConsumer paymentEventsConsumer(KafkaSettings kafka, TopicNames topics, PaymentOutcomes outcomes, MeterRegistry registry,
+    KafkaBatchConsumer paymentEventsConsumer(KafkaClients kafka, TopicNames topics, PaymentOutcomes outcomes, MeterRegistry registry,
                                              ObjectProvider<ProvisionedTopics> provisioned) {
         provisioned.ifAvailable(p -> { });
         return new KafkaBatchConsumer("payments", kafka, PaymentOutcomes.CONSUMER, List.of(topics.payments()), 100,

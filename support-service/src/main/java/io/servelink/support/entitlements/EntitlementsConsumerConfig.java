@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.entitlements.EntitlementsChanged;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +22,7 @@ class EntitlementsConsumerConfig {
     private static final Logger log = LoggerFactory.getLogger(EntitlementsConsumerConfig.class);
 
     @Bean
-    KafkaBatchConsumer entitlementsConsumer(KafkaSettings settings, TopicNames topics, TeamPlans plans, EventCodec codec,
+    KafkaBatchConsumer entitlementsConsumer(KafkaClients settings, TopicNames topics, TeamPlans plans, EventCodec codec,
                                             MeterRegistry registry) {
         return new KafkaBatchConsumer("support-entitlements", settings, "support-service.entitlements",
                 List.of(topics.entitlements()), 200, records -> apply(records, plans, codec), registry);

@@ -9,7 +9,7 @@ import io.servelink.contracts.events.payments.PaymentCancelled;
 import io.servelink.contracts.events.payments.PaymentCompleted;
 import io.servelink.contracts.events.payments.PaymentFailed;
 import io.servelink.contracts.events.usage.UsageThresholdCrossed;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import io.servelink.contracts.spring.outbox.ProcessedEvents;
 import java.math.BigDecimal;
@@ -41,7 +41,7 @@ class PlatformEventNotifications {
     }
 
     @Bean
-    KafkaBatchConsumer usageAlertsConsumer(KafkaSettings settings, TopicNames topics, EventCodec codec, Notifications notifications,
+    KafkaBatchConsumer usageAlertsConsumer(KafkaClients settings, TopicNames topics, EventCodec codec, Notifications notifications,
                                            ProcessedEvents processed, TransactionalOperator transactions, MeterRegistry registry) {
         Handler handler = new Handler(USAGE_CONSUMER, notifications, processed, transactions);
         return new KafkaBatchConsumer(USAGE_CONSUMER, settings, "support-service.usage-alerts", List.of(topics.usageAlerts()), 100,
@@ -49,7 +49,7 @@ class PlatformEventNotifications {
     }
 
     @Bean
-    KafkaBatchConsumer paymentsConsumer(KafkaSettings settings, TopicNames topics, EventCodec codec, Notifications notifications,
+    KafkaBatchConsumer paymentsConsumer(KafkaClients settings, TopicNames topics, EventCodec codec, Notifications notifications,
                                         ProcessedEvents processed, TransactionalOperator transactions, MeterRegistry registry) {
         Handler handler = new Handler(PAYMENTS_CONSUMER, notifications, processed, transactions);
         return new KafkaBatchConsumer(PAYMENTS_CONSUMER, settings, "support-service.payments", List.of(topics.payments()), 100,

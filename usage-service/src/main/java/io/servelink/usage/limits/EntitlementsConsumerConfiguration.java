@@ -3,7 +3,7 @@ package io.servelink.usage.limits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import java.time.Clock;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 class EntitlementsConsumerConfiguration {
 
     @Bean
-    KafkaBatchConsumer entitlementsConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
+    KafkaBatchConsumer entitlementsConsumer(KafkaClients kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
                                             EventCodec codec, MeterRegistry registry, Clock clock, ApplicationEventPublisher events) {
         return new KafkaBatchConsumer("entitlements", kafka, "usage-service.entitlements", List.of(topics.entitlements()), 500,
                 new EntitlementsIngestion(db, transactions, codec, clock, events::publishEvent), registry);

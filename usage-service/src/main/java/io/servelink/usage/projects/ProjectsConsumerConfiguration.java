@@ -3,7 +3,7 @@ package io.servelink.usage.projects;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import java.time.Clock;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 class ProjectsConsumerConfiguration {
 
     @Bean
-    KafkaBatchConsumer projectsConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
+    KafkaBatchConsumer projectsConsumer(KafkaClients kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
                                         EventCodec codec, MeterRegistry registry, Clock clock) {
         return new KafkaBatchConsumer("projects", kafka, "usage-service.projects", List.of(topics.projects()), 500,
                 new ProjectDirectory(db, transactions, codec, clock), registry);

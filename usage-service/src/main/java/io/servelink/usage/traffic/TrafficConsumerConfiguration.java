@@ -3,7 +3,7 @@ package io.servelink.usage.traffic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import io.servelink.usage.UsageChanged;
 import java.util.List;
@@ -25,7 +25,7 @@ class TrafficConsumerConfiguration {
      * @param fetchBytes most bytes fetched per partition and request (a traffic record is about 300 bytes)
      */
     @Bean
-    KafkaBatchConsumer trafficConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
+    KafkaBatchConsumer trafficConsumer(KafkaClients kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
                                        EventCodec codec, MeterRegistry registry, ApplicationEventPublisher events,
                                        @Value("${servelink.usage.traffic.max-batch:10000}") int maxBatch,
                                        @Value("${servelink.usage.traffic.members:3}") int members,

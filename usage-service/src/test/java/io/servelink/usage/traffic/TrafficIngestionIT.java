@@ -10,7 +10,7 @@ import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.projects.ProjectChanged;
 import io.servelink.contracts.events.projects.ProjectStatus;
 import io.servelink.contracts.events.traffic.TrafficRecorded;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.kafka.KafkaBatchConsumer;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
@@ -57,7 +57,7 @@ class TrafficIngestionIT {
     @Qualifier("trafficConsumer")
     KafkaBatchConsumer trafficConsumer;
     @Autowired
-    KafkaSettings kafkaSettings;
+    KafkaClients kafkaClients;
     @Autowired
     DatabaseClient db;
     @Autowired
@@ -164,7 +164,7 @@ class TrafficIngestionIT {
 
     @Test
     void keepsExactTotalsWhileASecondConsumerJoinsAndPartitionsMove() throws Exception {
-        KafkaBatchConsumer second = new KafkaBatchConsumer("traffic-2", kafkaSettings, "usage-service.traffic",
+        KafkaBatchConsumer second = new KafkaBatchConsumer("traffic-2", kafkaClients, "usage-service.traffic",
                 List.of(infrastructure.topics().traffic()), 50,
                 new TrafficIngestion(db, transactions, new EventCodec(), new SimpleMeterRegistry()), new SimpleMeterRegistry());
         long expected = 0;
@@ -259,7 +259,7 @@ class TrafficIngestionIT {
 
     private void rewindGroup(String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> zero = new java.util.HashMap<>();
-        for (int partition = 0; partition < kafkaSettings.partitions(); partition++) {
+        for (int partition = 0; partition < kafkaClients.settings().partitions(); partition++) {
             zero.put(new TopicPartition(infrastructure.topics().traffic(), partition), new OffsetAndMetadata(0));
         }
         setGroupOffsets(group, zero);

@@ -2,7 +2,7 @@ package io.servelink.contracts.spring.outbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
-import io.servelink.contracts.spring.KafkaSettings;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.kafka.TraceHeaders;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,7 +38,7 @@ public class OutboxAutoConfiguration {
     }
 
     @Bean
-    OutboxRelay outboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaSettings kafka, OutboxSettings settings,
+    OutboxRelay outboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaClients kafka, OutboxSettings settings,
                             MeterRegistry registry) {
         return new OutboxRelay(db, transactions, kafka, settings, registry);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.servelink.contracts.spring.KafkaClients;
 import io.servelink.contracts.spring.KafkaSettings;
 import io.servelink.contracts.spring.SharedSchemaDatabase;
 import io.servelink.contracts.spring.TopicProvisioner;
@@ -156,8 +157,8 @@ class OutboxRelayIT {
 
     @Test
     void twoReplicasPublishEveryEventToTheBrokerInTheOrderOfItsKey() throws Exception {
-        KafkaSettings kafka = new KafkaSettings(db.infrastructure().kafka().bootstrapServers(), db.infrastructure().topicNamespace(),
-                "outbox-relay-it", Duration.ofSeconds(10), true, 3);
+        KafkaClients kafka = KafkaClients.of(db.infrastructure().kafka().bootstrapServers(),
+                new KafkaSettings(db.infrastructure().topicNamespace(), "outbox-relay-it", Duration.ofSeconds(10), true, 3));
         TopicProvisioner.createMissing(kafka, 3);
         String topic = kafka.topics().payments();
         List<String> keys = List.of("k1", "k2", "k3", "k4");
