@@ -58,7 +58,7 @@ public @interface GatewayIT {
                     + UUID.randomUUID().toString().substring(0, 8);
             String bootstrap = KafkaBrokers.shared().bootstrapServers();
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("gateway-test-kafka", Map.of(
-                    "servelink.kafka.bootstrap-servers", bootstrap,
+                    "spring.kafka.bootstrap-servers", bootstrap,
                     "servelink.kafka.topic-namespace", namespace,
                     "servelink.kafka.provision-topics", "true",
                     "servelink.security.hmac-secret", TestTokens.SECRET)));

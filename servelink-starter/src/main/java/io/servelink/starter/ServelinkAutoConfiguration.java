@@ -53,13 +53,25 @@ public class ServelinkAutoConfiguration {
         return kafka.topics();
     }
 
-    /** Missing topics exist before any consumer starts (consumers start with the lifecycle, after singletons). */
-    @Bean
-    @ConditionalOnProperty(name = "servelink.kafka.provision-topics", havingValue = "true")
-    @ConditionalOnClass(name = "org.apache.kafka.clients.admin.Admin")
-    ProvisionedTopics provisionedTopics(KafkaSettings kafka) {
-        TopicProvisioner.createMissing(kafka, kafka.partitions());
-        return new ProvisionedTopics(kafka.topics());
+    /** Kafka client properties: Boot's {@code spring.kafka.*} with the suite's settings and the ones correctness needs. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.boot.kafka.autoconfigure.KafkaProperties",
+            "org.apache.kafka.clients.admin.Admin"})
+    static class KafkaClientsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        KafkaClients kafkaClients(org.springframework.boot.kafka.autoconfigure.KafkaProperties boot, KafkaSettings kafka) {
+            return new KafkaClients(boot, kafka);
+        }
+
+        /** Missing topics exist before any consumer starts (consumers start with the lifecycle, after singletons). */
+        @Bean
+        @ConditionalOnProperty(name = "servelink.kafka.provision-topics", havingValue = "true")
+        ProvisionedTopics provisionedTopics(KafkaClients kafka) {
+            TopicProvisioner.createMissing(kafka, kafka.settings().partitions());
+            return new ProvisionedTopics(kafka.topics());
+        }
     }
 
     /** Marker bean: the topics of this namespace exist. */

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -30,13 +29,13 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
-    public static void createMissing(KafkaSettings kafka, int partitions) {
+    public static void createMissing(KafkaClients kafka, int partitions) {
         TopicNames names = kafka.topics();
         List<NewTopic> topics = ALL.stream().map(topic -> {
             NewTopic newTopic = new NewTopic(names.name(topic), partitions, (short) 1);
             return COMPACTED.contains(topic) ? newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)) : newTopic;
         }).toList();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.adminConfig("provisioner"))) {
             admin.createTopics(topics).values().forEach((name, future) -> {
                 try {
                     future.get(30, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import io.servelink.contracts.events.Event;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.starter.KafkaSettings;
+import io.servelink.starter.KafkaClients;
 import io.servelink.infra.test.TestInfrastructure;
 import java.time.Duration;
 import java.util.Map;
@@ -54,8 +55,8 @@ final class SupportApi {
     }
 
     void publish(String topic, String key, EventEnvelope<? extends Event> envelope) {
-        KafkaSettings settings = new KafkaSettings(infra.kafka().bootstrapServers(), infra.topicNamespace(), "support-it",
-                Duration.ofSeconds(10), false, 3);
+        KafkaClients settings = KafkaClients.of(infra.kafka().bootstrapServers(),
+                new KafkaSettings(infra.topicNamespace(), "support-it", Duration.ofSeconds(10), false, 3));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producerConfig("test"))) {
             producer.send(new ProducerRecord<>(topic, key, codec.encode(envelope))).get();
         } catch (Exception e) {

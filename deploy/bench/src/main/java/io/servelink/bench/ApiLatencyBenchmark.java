@@ -63,7 +63,7 @@ final class ApiLatencyBenchmark {
             }
             services.add(new ServiceProcess("bench-api-gateway", 18280, root.resolve("gateway/target/gateway.jar"),
                     JVM,
-                    List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
+                    List.of("--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
                             "--servelink.kafka.provision-topics=true", "--servelink.security.hmac-secret=" + SECRET,
                             "--servelink.gateway.services.usage=http://127.0.0.1:18281",
                             "--servelink.gateway.services.resources=http://127.0.0.1:18283",
@@ -109,7 +109,7 @@ final class ApiLatencyBenchmark {
         return new ServiceProcess("bench-api-" + module, port, root.resolve(module + "/target/" + module + ".jar"),
                 JVM,
                 java.util.stream.Stream.concat(ServiceProcess.databaseArguments(postgres, database).stream(), java.util.stream.Stream.of(
-                        "--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
+                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.kafka.provision-topics=true", "--servelink.security.hmac-secret=" + SECRET,
                         "--logging.level.root=WARN")).toList(),
                 logs);

@@ -280,7 +280,7 @@ final class GatewayBenchmark {
         ServiceProcess gateway = new ServiceProcess("bench-gateway-metering-" + (metering ? "on" : "off"), port,
                 root.resolve("gateway/target/gateway.jar"),
                 java.util.stream.Stream.concat(java.util.stream.Stream.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"), JVM_EXTRA.stream()).toList(),
-                java.util.stream.Stream.concat(EXTRA.stream(), java.util.stream.Stream.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                java.util.stream.Stream.concat(EXTRA.stream(), java.util.stream.Stream.of("--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.kafka.provision-topics=true",
                         "--servelink.security.hmac-secret=benchmark-only-secret-0123456789-abcdefghij",

@@ -6,6 +6,7 @@ import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.traffic.TrafficRecorded;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.TopicProvisioner;
+import io.servelink.starter.KafkaClients;
 import io.servelink.infra.KafkaBroker;
 import io.servelink.infra.PostgresServer;
 import io.servelink.local.ServiceProcess;
@@ -52,7 +53,7 @@ final class IngestionBenchmark {
         String namespace = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         String database = "bench_usage_" + namespace.substring(6);
         postgres.createDatabase(database);
-        KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), namespace, "bench", Duration.ofSeconds(30), true, 3);
+        KafkaClients settings = KafkaClients.of(kafka.bootstrapServers(), new KafkaSettings(namespace, "bench", Duration.ofSeconds(30), true, 3));
         TopicProvisioner.createMissing(settings, 3);
         long[] expectedBytes = produce(new TopicNames(namespace).traffic(), events);
         long expectedTotal = 0;
@@ -64,7 +65,7 @@ final class IngestionBenchmark {
                 root.resolve("usage-service/target/usage-service.jar"),
                 List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"),
                 java.util.stream.Stream.concat(ServiceProcess.databaseArguments(postgres, database).stream(), java.util.stream.Stream.of(
-                        "--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "--servelink.kafka.topic-namespace=" + namespace,
                         "--servelink.security.hmac-secret=benchmark-only-secret-0123456789-abcdefghij",
                         "--logging.level.root=WARN")).toList(),

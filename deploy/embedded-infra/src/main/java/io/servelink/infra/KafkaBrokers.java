@@ -1,5 +1,6 @@
 package io.servelink.infra;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,18 +48,47 @@ public final class KafkaBrokers {
      */
     public static InJvmKafkaBroker inJvm(int port) {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3);
-        broker.brokerProperties(Map.of(
-                        "offsets.topic.replication.factor", "1",
-                        "offsets.topic.num.partitions", "5",
-                        "transaction.state.log.replication.factor", "1",
-                        "transaction.state.log.min.isr", "1",
-                        "group.initial.rebalance.delay.ms", "0",
-                        "auto.create.topics.enable", "true"));
+        broker.brokerProperties(BROKER_PROPERTIES);
         if (port > 0) {
             broker.kafkaPorts(port);
         }
+        return start(broker, false);
+    }
+
+    /**
+     * Starts a single-node KRaft broker in this JVM with two listeners on free ports: the PLAINTEXT one of
+     * {@link #inJvm(int)} (its {@link InJvmKafkaBroker#bootstrapServers()}, also used to manage SCRAM users) and
+     * a {@code SASL_PLAINTEXT} one that authenticates clients with SCRAM-SHA-256
+     * ({@link InJvmKafkaBroker#saslBootstrapServers()}; users from {@link InJvmKafkaBroker#addScramUser}).
+     */
+    public static InJvmKafkaBroker inJvmWithScram() {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3);
+        Map<String, String> properties = new HashMap<>(BROKER_PROPERTIES);
+        // the test kit's own listeners (EXTERNAL for clients, CONTROLLER for the quorum) plus one with SASL
+        properties.put("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,"
+                + InJvmKafkaBroker.SASL_LISTENER + "://localhost:0");
+        properties.put("listener.security.protocol.map",
+                "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + InJvmKafkaBroker.SASL_LISTENER + ":SASL_PLAINTEXT");
+        properties.put("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-256");
+        properties.put("listener.name.sasl.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        broker.brokerProperties(properties);
+        return start(broker, true);
+    }
+
+    private static final Map<String, String> BROKER_PROPERTIES = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "offsets.topic.num.partitions", "5",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "true");
+
+    private static InJvmKafkaBroker start(EmbeddedKafkaKraftBroker broker, boolean sasl) {
         broker.afterPropertiesSet();
-        InJvmKafkaBroker running = new InJvmKafkaBroker(broker);
+        // the embedded broker publishes itself as this system property; services take it from their configuration
+        System.clearProperty("spring.kafka.bootstrap-servers");
+        InJvmKafkaBroker running = new InJvmKafkaBroker(broker, sasl);
         Runtime.getRuntime().addShutdownHook(new Thread(running::close));
         return running;
     }

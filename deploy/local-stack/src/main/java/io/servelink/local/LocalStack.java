@@ -101,7 +101,7 @@ public final class LocalStack {
 
     private static List<ServiceProcess> services(Path root, Path logs, PostgresServer postgres, KafkaBroker kafka) {
         List<String> common = List.of("--spring.profiles.active=local",
-                "--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--servelink.kafka.provision-topics=true",
                 "--servelink.security.hmac-secret=" + LOCAL_SECRET);
         List<ServiceProcess> services = new ArrayList<>();

@@ -60,7 +60,7 @@ class FirstFlowIT {
         database = "it_firstflow_" + suffix;
         postgres.createDatabase(database);
         upstream = new DemoUpstream(0);
-        List<String> common = List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+        List<String> common = List.of("--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--servelink.kafka.topic-namespace=it-firstflow-" + suffix, "--servelink.kafka.provision-topics=true",
                 "--servelink.security.hmac-secret=" + SECRET);
         usage = new ServiceProcess("usage-service", USAGE, root.resolve("usage-service/target/usage-service.jar"),

@@ -77,7 +77,7 @@ class TrafficFaultsIT {
         kafka = KafkaBrokers.inJvm(0);
         upstream = new DemoUpstream(0);
         namespace = "it-faults-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> common = List.of("--servelink.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+        List<String> common = List.of("--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--servelink.kafka.topic-namespace=" + namespace, "--servelink.kafka.provision-topics=true",
                 "--servelink.security.hmac-secret=" + SECRET);
         int usagePort = freePort();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.starter.KafkaSettings;
+import io.servelink.starter.KafkaClients;
 import io.servelink.gateway.ingress.IngressHosts;
 import java.time.Clock;
 import java.util.Map;
@@ -25,7 +26,7 @@ class MeteringConfiguration {
     }
 
     @Bean
-    TrafficSender trafficSender(TrafficEventBuffer buffer, KafkaSettings kafka, TopicNames topics, MeteringSettings settings,
+    TrafficSender trafficSender(TrafficEventBuffer buffer, KafkaClients kafka, TopicNames topics, MeteringSettings settings,
                                 MeterRegistry meters, Clock clock) {
         Map<String, Object> config = kafka.producerConfig("traffic");
         if (settings.bootstrapServers() != null && !settings.bootstrapServers().isBlank()) {

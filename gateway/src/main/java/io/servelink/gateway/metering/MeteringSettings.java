@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize        most events the sender hands to the producer at once
  * @param retryBackoff     first pause after a failed send (doubles up to {@code maxRetryBackoff})
  * @param maxRetryBackoff  longest pause between attempts while Kafka is down
- * @param bootstrapServers brokers for traffic events when they differ from {@code servelink.kafka.bootstrap-servers}
+ * @param bootstrapServers brokers for traffic events when they differ from {@code spring.kafka.bootstrap-servers}
  * @param shutdownGrace    how long the sender tries to deliver the buffer when the gateway stops
  */
 @ConfigurationProperties("servelink.gateway.metering")

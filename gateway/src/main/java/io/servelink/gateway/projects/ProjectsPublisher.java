@@ -5,6 +5,7 @@ import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.KafkaSettings;
+import io.servelink.starter.KafkaClients;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,7 +32,7 @@ class ProjectsPublisher implements DisposableBean {
     private final ProjectsSettings settings;
     private final Clock clock;
 
-    ProjectsPublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings, Clock clock) {
+    ProjectsPublisher(KafkaClients kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings, Clock clock) {
         this.producer = new KafkaProducer<>(kafka.producerConfig("projects-admin"));
         this.topic = topics.projects();
         this.codec = codec;

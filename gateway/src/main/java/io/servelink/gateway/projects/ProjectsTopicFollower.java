@@ -4,6 +4,7 @@ import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.projects.ProjectChanged;
 import io.servelink.starter.KafkaSettings;
+import io.servelink.starter.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ class ProjectsTopicFollower implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ProjectsTopicFollower.class);
 
     private final ProjectsRegistry registry;
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final String topic;
     private final EventCodec codec;
     private final ProjectsSettings settings;
@@ -41,7 +42,7 @@ class ProjectsTopicFollower implements SmartLifecycle {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    ProjectsTopicFollower(ProjectsRegistry registry, KafkaSettings kafka, TopicNames topics, EventCodec codec,
+    ProjectsTopicFollower(ProjectsRegistry registry, KafkaClients kafka, TopicNames topics, EventCodec codec,
                           ProjectsSettings settings) {
         this.registry = registry;
         this.kafka = kafka;

@@ -8,6 +8,7 @@ import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.KafkaSettings;
+import io.servelink.starter.KafkaClients;
 import io.servelink.gateway.GatewayIT;
 import io.servelink.infra.test.TestTokens;
 import java.time.Clock;
@@ -47,7 +48,7 @@ class ProjectAuditIT {
 
         volatile boolean brokerDown;
 
-        SwitchablePublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings, Clock clock) {
+        SwitchablePublisher(KafkaClients kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings, Clock clock) {
             super(kafka, topics, codec, settings, clock);
         }
 
@@ -62,7 +63,7 @@ class ProjectAuditIT {
     static class Broker {
         @Bean
         @Primary
-        SwitchablePublisher switchablePublisher(KafkaSettings kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings,
+        SwitchablePublisher switchablePublisher(KafkaClients kafka, TopicNames topics, EventCodec codec, ProjectsSettings settings,
                                                 Clock clock) {
             return new SwitchablePublisher(kafka, topics, codec, settings, clock);
         }

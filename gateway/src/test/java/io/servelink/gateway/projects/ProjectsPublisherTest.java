@@ -8,6 +8,7 @@ import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.projects.ProjectStatus;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.KafkaSettings;
+import io.servelink.starter.KafkaClients;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -25,7 +26,7 @@ class ProjectsPublisherTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        KafkaSettings kafka = new KafkaSettings("127.0.0.1:" + closedPort, "", "test", Duration.ofSeconds(2), false, 1);
+        KafkaClients kafka = KafkaClients.of("127.0.0.1:" + closedPort, new KafkaSettings("", "test", Duration.ofSeconds(2), false, 1));
         ProjectsSettings settings = new ProjectsSettings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(7));
         ProjectsPublisher publisher = new ProjectsPublisher(kafka, new TopicNames(""), new EventCodec(), settings, Clock.systemUTC());
         Project project = new Project("hello", "demo", List.of("hello.apps.localhost"), URI.create("http://upstream"), ProjectStatus.ACTIVE);

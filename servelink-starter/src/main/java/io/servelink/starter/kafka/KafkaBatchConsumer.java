@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.servelink.starter.KafkaSettings;
+import io.servelink.starter.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -111,15 +112,15 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
     private volatile TraceHeaders tracing = TraceHeaders.none();
     private volatile boolean running;
 
-    public KafkaBatchConsumer(String name, KafkaSettings settings, String groupId, List<String> topics, int maxPollRecords,
+    public KafkaBatchConsumer(String name, KafkaClients kafka, String groupId, List<String> topics, int maxPollRecords,
                               BatchHandler handler, MeterRegistry registry) {
-        this(name, settings, groupId, topics, Tuning.of(maxPollRecords), handler, registry);
+        this(name, kafka, groupId, topics, Tuning.of(maxPollRecords), handler, registry);
     }
 
-    public KafkaBatchConsumer(String name, KafkaSettings settings, String groupId, List<String> topics, Tuning tuning,
+    public KafkaBatchConsumer(String name, KafkaClients kafka, String groupId, List<String> topics, Tuning tuning,
                               BatchHandler handler, MeterRegistry registry) {
         this.name = name;
-        this.config = new HashMap<>(settings.consumerConfig(groupId, name));
+        this.config = new HashMap<>(kafka.consumerConfig(groupId, name));
         this.config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, tuning.maxPollRecords());
         this.config.putAll(tuning.properties());
         this.topics = List.copyOf(topics);
@@ -127,7 +128,7 @@ public final class KafkaBatchConsumer implements SmartLifecycle, ApplicationCont
         this.positioned = handler instanceof PositionedBatchHandler p ? p : null;
         this.memberCount = tuning.members();
         this.registry = registry;
-        this.handlerTimeout = settings.requestTimeout().multipliedBy(6);
+        this.handlerTimeout = kafka.requestTimeout().multipliedBy(6);
         this.records = Counter.builder("servelink.kafka.consumer.records").tag("consumer", name)
                 .description("Records whose effect was stored").register(registry);
         this.failures = Counter.builder("servelink.kafka.consumer.failures").tag("consumer", name)

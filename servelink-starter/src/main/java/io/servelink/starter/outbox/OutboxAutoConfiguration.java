@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.kafka.TraceHeaders;
+import io.servelink.starter.KafkaClients;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -38,7 +39,7 @@ public class OutboxAutoConfiguration {
     }
 
     @Bean
-    OutboxRelay outboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaSettings kafka, OutboxSettings settings,
+    OutboxRelay outboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaClients kafka, OutboxSettings settings,
                             MeterRegistry registry) {
         return new OutboxRelay(db, transactions, kafka, settings, registry);
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.kafka.TraceHeaders;
+import io.servelink.starter.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
@@ -71,7 +72,7 @@ public final class OutboxRelay implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
-    public OutboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaSettings kafka, OutboxSettings settings,
+    public OutboxRelay(DatabaseClient db, TransactionalOperator transactions, KafkaClients kafka, OutboxSettings settings,
                        MeterRegistry registry) {
         this(db, transactions, new KafkaProducer<>(kafka.producerConfig("outbox")), kafka.requestTimeout().multipliedBy(3),
                 settings, registry);

@@ -6,6 +6,7 @@ import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.entitlements.EntitlementsChanged;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.kafka.KafkaBatchConsumer;
+import io.servelink.starter.KafkaClients;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ class EntitlementsConsumerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EntitlementsConsumerConfiguration.class);
 
     @Bean
-    KafkaBatchConsumer entitlementsConsumer(KafkaSettings settings, TopicNames topics, TeamPlans plans, EventCodec codec,
+    KafkaBatchConsumer entitlementsConsumer(KafkaClients settings, TopicNames topics, TeamPlans plans, EventCodec codec,
                                             MeterRegistry registry) {
         return new KafkaBatchConsumer("support-entitlements", settings, "support-service.entitlements",
                 List.of(topics.entitlements()), 200, records -> apply(records, plans, codec), registry);

@@ -12,6 +12,7 @@ import io.servelink.contracts.events.usage.UsageThresholdCrossed;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.kafka.KafkaBatchConsumer;
 import io.servelink.starter.outbox.ProcessedEvents;
+import io.servelink.starter.KafkaClients;
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.List;
@@ -41,7 +42,7 @@ class PlatformEventNotifications {
     }
 
     @Bean
-    KafkaBatchConsumer usageAlertsConsumer(KafkaSettings settings, TopicNames topics, EventCodec codec, Notifications notifications,
+    KafkaBatchConsumer usageAlertsConsumer(KafkaClients settings, TopicNames topics, EventCodec codec, Notifications notifications,
                                            ProcessedEvents processed, TransactionalOperator transactions, MeterRegistry registry) {
         Handler handler = new Handler(USAGE_CONSUMER, notifications, processed, transactions);
         return new KafkaBatchConsumer(USAGE_CONSUMER, settings, "support-service.usage-alerts", List.of(topics.usageAlerts()), 100,
@@ -49,7 +50,7 @@ class PlatformEventNotifications {
     }
 
     @Bean
-    KafkaBatchConsumer paymentsConsumer(KafkaSettings settings, TopicNames topics, EventCodec codec, Notifications notifications,
+    KafkaBatchConsumer paymentsConsumer(KafkaClients settings, TopicNames topics, EventCodec codec, Notifications notifications,
                                         ProcessedEvents processed, TransactionalOperator transactions, MeterRegistry registry) {
         Handler handler = new Handler(PAYMENTS_CONSUMER, notifications, processed, transactions);
         return new KafkaBatchConsumer(PAYMENTS_CONSUMER, settings, "support-service.payments", List.of(topics.payments()), 100,

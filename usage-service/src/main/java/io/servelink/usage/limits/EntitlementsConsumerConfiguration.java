@@ -5,6 +5,7 @@ import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.kafka.KafkaBatchConsumer;
+import io.servelink.starter.KafkaClients;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
@@ -17,7 +18,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 class EntitlementsConsumerConfiguration {
 
     @Bean
-    KafkaBatchConsumer entitlementsConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
+    KafkaBatchConsumer entitlementsConsumer(KafkaClients kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
                                             EventCodec codec, MeterRegistry registry, Clock clock, ApplicationEventPublisher events) {
         return new KafkaBatchConsumer("entitlements", kafka, "usage-service.entitlements", List.of(topics.entitlements()), 500,
                 new EntitlementsIngestion(db, transactions, codec, clock, events::publishEvent), registry);

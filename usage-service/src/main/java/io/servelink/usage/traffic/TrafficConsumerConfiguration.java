@@ -5,6 +5,7 @@ import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.kafka.KafkaBatchConsumer;
+import io.servelink.starter.KafkaClients;
 import io.servelink.usage.UsageChanged;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 class TrafficConsumerConfiguration {
 
     @Bean
-    KafkaBatchConsumer trafficConsumer(KafkaSettings kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
+    KafkaBatchConsumer trafficConsumer(KafkaClients kafka, TopicNames topics, DatabaseClient db, TransactionalOperator transactions,
                                        EventCodec codec, MeterRegistry registry, ApplicationEventPublisher events,
                                        TrafficSettings settings) {
         int fetchBytes = settings.fetchBytes();

@@ -12,6 +12,7 @@ import io.servelink.contracts.events.projects.ProjectStatus;
 import io.servelink.contracts.events.traffic.TrafficRecorded;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.kafka.KafkaBatchConsumer;
+import io.servelink.starter.KafkaClients;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestKafka;
@@ -57,7 +58,7 @@ class TrafficIngestionIT {
     @Qualifier("trafficConsumer")
     KafkaBatchConsumer trafficConsumer;
     @Autowired
-    KafkaSettings kafkaSettings;
+    KafkaClients kafkaClients;
     @Autowired
     DatabaseClient db;
     @Autowired
@@ -164,7 +165,7 @@ class TrafficIngestionIT {
 
     @Test
     void keepsExactTotalsWhileASecondConsumerJoinsAndPartitionsMove() throws Exception {
-        KafkaBatchConsumer second = new KafkaBatchConsumer("traffic-2", kafkaSettings, "usage-service.traffic",
+        KafkaBatchConsumer second = new KafkaBatchConsumer("traffic-2", kafkaClients, "usage-service.traffic",
                 List.of(infrastructure.topics().traffic()), 50,
                 new TrafficIngestion(db, transactions, new EventCodec(), new SimpleMeterRegistry(), projects -> { }), new SimpleMeterRegistry());
         long expected = 0;
@@ -226,7 +227,7 @@ class TrafficIngestionIT {
 
     private void rewindGroup(String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> zero = new java.util.HashMap<>();
-        for (int partition = 0; partition < kafkaSettings.partitions(); partition++) {
+        for (int partition = 0; partition < kafkaClients.settings().partitions(); partition++) {
             zero.put(new TopicPartition(infrastructure.topics().traffic(), partition), new OffsetAndMetadata(0));
         }
         setGroupOffsets(group, zero);

@@ -80,7 +80,7 @@ public record TestInfrastructure(PostgresServer postgres, String database, Kafka
         properties.put("spring.liquibase.url", jdbcUrl());
         properties.put("spring.liquibase.user", postgres.username());
         properties.put("spring.liquibase.password", postgres.password());
-        properties.put("servelink.kafka.bootstrap-servers", kafka.bootstrapServers());
+        properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("servelink.kafka.topic-namespace", topicNamespace);
         properties.put("servelink.kafka.provision-topics", "true");
         properties.put("servelink.security.hmac-secret", TestTokens.SECRET);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.servelink.starter.KafkaSettings;
 import io.servelink.starter.SharedSchemaDatabase;
 import io.servelink.starter.TopicProvisioner;
+import io.servelink.starter.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -156,8 +157,8 @@ class OutboxRelayIT {
 
     @Test
     void twoReplicasPublishEveryEventToTheBrokerInTheOrderOfItsKey() throws Exception {
-        KafkaSettings kafka = new KafkaSettings(db.infrastructure().kafka().bootstrapServers(), db.infrastructure().topicNamespace(),
-                "outbox-relay-it", Duration.ofSeconds(10), true, 3);
+        KafkaClients kafka = KafkaClients.of(db.infrastructure().kafka().bootstrapServers(),
+                new KafkaSettings(db.infrastructure().topicNamespace(), "outbox-relay-it", Duration.ofSeconds(10), true, 3));
         TopicProvisioner.createMissing(kafka, 3);
         String topic = kafka.topics().payments();
         List<String> keys = List.of("k1", "k2", "k3", "k4");

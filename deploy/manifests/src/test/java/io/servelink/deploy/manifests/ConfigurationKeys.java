@@ -112,7 +112,7 @@ final class ConfigurationKeys {
         return keys.stream().anyMatch(k -> k.name().equals(key) || (k.open() && key.startsWith(k.name() + ".")));
     }
 
-    /** {@code servelink.kafka.bootstrap-servers}: {@code servelink_kafka_bootstrapservers} and {@code servelink_kafka_bootstrap_servers}. */
+    /** {@code spring.kafka.bootstrap-servers}: {@code spring_kafka_bootstrapservers} and {@code spring_kafka_bootstrap_servers}. */
     private static List<String> environmentForms(String key) {
         String lower = key.toLowerCase(Locale.ROOT).replaceAll("\\[(\\d+|\\*)]", ".$1").replace('.', '_');
         return List.of(lower.replace("-", ""), lower.replace('-', '_'));

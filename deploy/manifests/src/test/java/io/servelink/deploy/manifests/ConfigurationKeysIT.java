@@ -94,13 +94,15 @@ class ConfigurationKeysIT {
     void discoversKeysFromPropertiesTypesBootMetadataYamlAndPlaceholders() {
         ConfigurationKeys usage = KEYS.get("usage-service");
 
-        assertThat(usage.has("servelink.kafka.bootstrap-servers")).as("shared-contracts @ConfigurationProperties record").isTrue();
+        assertThat(usage.has("servelink.kafka.topic-namespace")).as("shared-contracts @ConfigurationProperties record").isTrue();
+        assertThat(usage.has("spring.kafka.bootstrap-servers")).as("Spring Boot metadata").isTrue();
         assertThat(usage.has("spring.r2dbc.url")).as("Spring Boot metadata").isTrue();
         assertThat(usage.has("server.port")).as("Spring Boot metadata").isTrue();
         assertThat(usage.has("servelink.usage.traffic.max-batch")).as("@Value placeholder").isTrue();
         assertThat(usage.has("management.endpoint.health.probes.enabled")).as("application.yml key").isTrue();
-        assertThat(usage.acceptsEnvironmentVariable("SERVELINK_KAFKA_BOOTSTRAP_SERVERS")).isTrue();
-        assertThat(usage.acceptsEnvironmentVariable("SERVELINK_KAFKA_BOOTSTRAPSERVERS")).isTrue();
+        assertThat(usage.acceptsEnvironmentVariable("SERVELINK_KAFKA_TOPIC_NAMESPACE")).isTrue();
+        assertThat(usage.acceptsEnvironmentVariable("SERVELINK_KAFKA_TOPICNAMESPACE")).isTrue();
+        assertThat(usage.acceptsEnvironmentVariable("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM")).as("open map key").isTrue();
         assertThat(usage.acceptsEnvironmentVariable("LOGGING_LEVEL_IO_SERVELINK")).as("open map key").isTrue();
     }
 
@@ -108,7 +110,7 @@ class ConfigurationKeysIT {
     void refusesVariablesNoServiceKeyTakes() {
         ConfigurationKeys usage = KEYS.get("usage-service");
 
-        assertThat(usage.acceptsEnvironmentVariable("SERVELINK_KAFKA_BOOTSTRAP_SERVER")).as("typo").isFalse();
+        assertThat(usage.acceptsEnvironmentVariable("SPRING_KAFKA_BOOTSTRAP_SERVER")).as("typo").isFalse();
         assertThat(usage.acceptsEnvironmentVariable("SERVELINK_PAYMENT_PROVIDER_API_KEY")).as("another service's key").isFalse();
         assertThat(usage.acceptsEnvironmentVariable("SPRING_MAIL_HOST")).as("support-service only").isFalse();
     }
