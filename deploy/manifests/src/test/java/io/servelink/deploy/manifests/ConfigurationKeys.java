@@ -32,7 +32,7 @@ import org.springframework.asm.Type;
  * The configuration keys one service really has, read from its built Spring Boot jar (no network, no cluster):
  * <ul>
  *   <li>{@code @ConfigurationProperties} types in the service's own classes and the project's libraries in the jar
- *       (shared-contracts), read with ASM without loading them: record components and JavaBean setters, nested
+ *       (shared-contracts, servelink-starter), read with ASM without loading them: record components and JavaBean setters, nested
  *       project types followed, maps, collections and arrays open to any sub-key;</li>
  *   <li>placeholders {@code ${key:default}} in any annotation of those classes ({@code @Value},
  *       {@code @Scheduled}, ...) and in the values of the service's application*.yml;</li>
@@ -119,7 +119,7 @@ final class ConfigurationKeys {
     }
 
     private static boolean isProjectLibrary(String library) {
-        return library.startsWith("shared-contracts-");
+        return library.startsWith("shared-contracts-") || library.startsWith("servelink-starter-");
     }
 
     private static void readProjectLibrary(byte[] jar, Map<String, byte[]> classes, Set<Key> keys) throws IOException {

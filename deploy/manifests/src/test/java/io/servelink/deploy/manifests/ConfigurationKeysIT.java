@@ -94,7 +94,7 @@ class ConfigurationKeysIT {
     void discoversKeysFromPropertiesTypesBootMetadataYamlAndPlaceholders() {
         ConfigurationKeys usage = KEYS.get("usage-service");
 
-        assertThat(usage.has("servelink.kafka.topic-namespace")).as("shared-contracts @ConfigurationProperties record").isTrue();
+        assertThat(usage.has("servelink.kafka.topic-namespace")).as("servelink-starter @ConfigurationProperties record").isTrue();
         assertThat(usage.has("spring.kafka.bootstrap-servers")).as("Spring Boot metadata").isTrue();
         assertThat(usage.has("spring.r2dbc.url")).as("Spring Boot metadata").isTrue();
         assertThat(usage.has("server.port")).as("Spring Boot metadata").isTrue();
