@@ -1,5 +1,7 @@
 package io.servelink.payment.webhook;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.audit.RequestOrigin;
 import java.net.URI;
@@ -27,6 +29,9 @@ class WebhookController {
         this.service = service;
     }
 
+    @SecurityRequirements // no user token: the provider's HMAC signature authenticates it
+    @ApiResponse(responseCode = "401", description = "Missing, stale or wrong signature headers")
+    @ApiResponse(responseCode = "413", description = "The body is over 64 KiB")
     @PostMapping("/api/payments/callback")
     Mono<WebhookService.Receipt> callback(ServerHttpRequest request) {
         String timestamp = request.getHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER);
