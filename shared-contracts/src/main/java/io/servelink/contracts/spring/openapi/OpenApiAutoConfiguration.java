@@ -48,6 +48,17 @@ public class OpenApiAutoConfiguration {
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 
+    /**
+     * Property names as the services write them: springdoc resolves models with its own (Jackson 2) mapper, which does
+     * not see {@code spring.jackson.property-naming-strategy}.
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "spring.jackson.property-naming-strategy", havingValue = "SNAKE_CASE")
+    io.swagger.v3.core.jackson.ModelResolver snakeCaseModelResolver() {
+        return new io.swagger.v3.core.jackson.ModelResolver(io.swagger.v3.core.util.Json.mapper().copy()
+                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE));
+    }
+
     @Bean
     ProblemResponses servelinkProblemResponses(ObjectProvider<Job> jobs) {
         return new ProblemResponses(() -> jobs.orderedStream().map(Job::name).toList());

@@ -76,6 +76,13 @@ public class ProblemResponses implements GlobalOpenApiCustomizer {
 
     @Override
     public void customise(OpenAPI openApi) {
+        if (openApi.getComponents() == null) {
+            openApi.setComponents(new io.swagger.v3.oas.models.Components());
+        }
+        openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+        if (openApi.getComponents().getSchemas() != null) {
+            openApi.getComponents().getSchemas().values().forEach(ProblemResponses::constrainSchema);
+        }
         if (openApi.getPaths() == null) {
             return;
         }
@@ -95,12 +102,16 @@ public class ProblemResponses implements GlobalOpenApiCustomizer {
         operation.setResponses(responses);
         boolean input = operation.getRequestBody() != null || operation.getParameters() != null;
         boolean secured = operation.getSecurity() == null || !operation.getSecurity().isEmpty();
+        boolean bearer = operation.getSecurity() == null
+                || operation.getSecurity().stream().anyMatch(r -> r.containsKey(OpenApiAutoConfiguration.BEARER));
         boolean names = operation.getParameters() != null && operation.getParameters().stream().anyMatch(p -> "path".equals(p.getIn()));
         if (input) {
             problem(responses, "400");
         }
         if (secured) {
             problem(responses, "401");
+        }
+        if (bearer) {
             problem(responses, "403");
         }
         if (names) {
@@ -143,10 +154,40 @@ public class ProblemResponses implements GlobalOpenApiCustomizer {
                 && operation.getOperationId() != null && operation.getOperationId().startsWith("trigger");
     }
 
+    /**
+     * What validation implies but springdoc does not write: a {@code @Pattern} that is a list of literal alternatives is
+     * that enum; a UUID ({@code UUID} parameter or {@code format: uuid}) is at most 36 characters, as
+     * {@code UUID.fromString} enforces. Recurses into properties and array items.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static void constrainSchema(Schema schema) {
+        if (schema == null) {
+            return;
+        }
+        if (schema.getPattern() != null && schema.getEnum() == null && LITERALS.matcher(schema.getPattern()).matches()) {
+            String literals = schema.getPattern().replaceAll("^\\^?\\(?|\\)?\\$?$", "");
+            schema.setEnum(List.of(literals.split("\\|")));
+        }
+        if ("uuid".equals(schema.getFormat()) && schema.getMaxLength() == null) {
+            schema.setMaxLength(36);
+        }
+        if (schema.getProperties() != null) {
+            ((Map<String, Schema>) schema.getProperties()).values().forEach(ProblemResponses::constrainSchema);
+        }
+        constrainSchema(schema.getItems());
+    }
+
+    private static final java.util.regex.Pattern LITERALS =
+            java.util.regex.Pattern.compile("\\^?\\(?[a-z0-9_]+(\\|[a-z0-9_]+)+\\)?\\$?");
+
     @SuppressWarnings({"rawtypes", "unchecked"})
     private void constrain(Parameter parameter) {
         Schema schema = parameter.getSchema();
-        if (schema == null || !"path".equals(parameter.getIn())) {
+        if (schema == null) {
+            return;
+        }
+        constrainSchema(schema);
+        if (!"path".equals(parameter.getIn())) {
             return;
         }
         if (SLUG_PARAMETERS.contains(parameter.getName())) {
