@@ -1,5 +1,7 @@
 package io.servelink.payment.invoice;
 
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import java.util.UUID;
@@ -28,7 +30,7 @@ class InvoiceController {
     }
 
     @GetMapping("/api/payments/{payment_id}/invoice.pdf")
-    Mono<ResponseEntity<byte[]>> invoice(@PathVariable("payment_id") String paymentId) {
+    Mono<ResponseEntity<byte[]>> invoice(@PathVariable("payment_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String paymentId) {
         return guard.caller()
                 .flatMap(caller -> parse(paymentId).flatMap(invoices::findByPayment)
                         .filter(invoice -> caller.isMemberOf(invoice.teamSlug())))

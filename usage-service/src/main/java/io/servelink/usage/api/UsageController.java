@@ -1,5 +1,6 @@
 package io.servelink.usage.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.servelink.contracts.spring.ApiParams;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
@@ -39,8 +40,8 @@ class UsageController {
     @GetMapping
     @Operation(summary = "A team's usage in a month: totals and each project (any team member)")
     Mono<TeamUsage> teamUsage(@PathVariable("team_slug") String teamSlug,
-                              @Parameter(description = "YYYY-MM, default the current UTC month")
-                              @RequestParam(name = "month", required = false) String month) {
+                              
+                              @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         ApiParams.requireSlug("team_slug", teamSlug);
         YearMonth period = parseMonth(month);
         return guard.member(teamSlug)
@@ -51,8 +52,8 @@ class UsageController {
     @GetMapping("/projects/{project_id}")
     @Operation(summary = "One project's usage in a month with its daily traffic (any team member; another team's project is 404)")
     Mono<ProjectUsageDetail> projectUsage(@PathVariable("team_slug") String teamSlug, @PathVariable("project_id") String projectId,
-                                          @Parameter(description = "YYYY-MM, default the current UTC month")
-                                          @RequestParam(name = "month", required = false) String month) {
+                                          
+                                          @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         ApiParams.requireSlug("team_slug", teamSlug);
         ApiParams.requireSlug("project_id", projectId);
         YearMonth period = parseMonth(month);
