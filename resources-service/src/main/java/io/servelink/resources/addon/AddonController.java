@@ -3,6 +3,8 @@ package io.servelink.resources.addon;
 import io.servelink.contracts.spring.ApiProblem;
 import io.servelink.contracts.spring.TeamGuard;
 import io.servelink.contracts.spring.audit.RequestOrigin;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import java.util.List;
 import java.util.UUID;
@@ -53,7 +55,7 @@ class AddonController {
 
     /** Stops renewal; an active add-on stays active until it expires. Owner or admin. */
     @DeleteMapping("/api/resources/{team_slug}/cancel/{resource_id}")
-    Mono<AddonView> cancel(@PathVariable("team_slug") String teamSlug, @PathVariable("resource_id") String resourceId,
+    Mono<AddonView> cancel(@PathVariable("team_slug") String teamSlug, @PathVariable("resource_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String resourceId,
                            ServerHttpRequest http) {
         return guard.billingManager(teamSlug).flatMap(manager -> service.cancel(teamSlug, addonId(resourceId),
                 new AddonService.Actor(manager.subject(), RequestOrigin.of(http))));
