@@ -8,6 +8,7 @@ import io.servelink.contracts.spring.audit.RequestOrigin;
 import io.servelink.usage.UsageChanged;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.SortedSet;
@@ -50,7 +51,8 @@ class AlertThresholdsController {
     }
 
     /** Whole numbers 1..100; the fixed 80, 95 and 100 may be listed and are always on. */
-    record AlertThresholdsRequest(@ArraySchema(maxItems = MAX_ENTRIES) List<Object> thresholds) {
+    record AlertThresholdsRequest(
+            @ArraySchema(maxItems = MAX_ENTRIES, schema = @Schema(type = "integer", minimum = "1", maximum = "100")) List<Object> thresholds) {
     }
 
     @GetMapping
