@@ -122,6 +122,7 @@ class AddonsAndPlansIT extends ResourcesITSupport {
         assertInvalid("careful", Map.of("resource_type", "ram", "quantity", 1, "payment_method", "cash"), "payment_method");
         assertInvalid("careful", Map.of("resource_type", "ram", "quantity", 1, "payment_method", "mobile_money"), "phone");
         assertInvalid("careful", Map.of("quantity", 1, "payment_method", "credit_card"), "resource_type");
+        assertInvalid("careful", Map.of("resource_type", "r".repeat(21), "quantity", 1, "payment_method", "credit_card"), "resource_type");
         assertThat(count("SELECT count(*) FROM addons WHERE team_slug = ?", "careful")).isZero();
         PAYMENT_SERVICE.verify(0, postRequestedFor(urlPathMatching(".*")));
     }
@@ -412,6 +413,8 @@ class AddonsAndPlansIT extends ResourcesITSupport {
                 .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("purpose");
         client.get().uri("/api/resources/quoted/quote?purpose=addon").header("Authorization", member)
                 .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("reference");
+        client.get().uri("/api/resources/quoted/quote?purpose=addon&reference=addon:{id}", "x".repeat(195)).header("Authorization", member)
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("reference");
     }
 
     @Test
@@ -433,6 +436,9 @@ class AddonsAndPlansIT extends ResourcesITSupport {
         assertThat(lastSnapshotOf("upgrader").isPro()).isTrue();
         client().post().uri("/api/resources/upgrader/upgrade").header("Authorization", bearer(owner))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("payment_method", "mobile_money"))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("phone");
+        client().post().uri("/api/resources/upgrader/upgrade").header("Authorization", bearer(owner))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("payment_method", "mobile_money", "phone", "+" + "1".repeat(30)))
                 .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("phone");
     }
 }

@@ -123,6 +123,16 @@ class TicketApiIT {
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("status");
         api.get(member, "/api/support/badinput/tickets?size=0").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("size");
+        api.get(member, "/api/support/badinput/tickets?page=100001").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("page");
+        api.get(AGENT, "/api/support/agent/queue?page=100001").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("page");
+        api.get(AGENT, "/api/support/agent/queue?team=" + "t".repeat(64)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("team");
+        api.get(AGENT, "/api/support/agent/queue?assignee=" + "a".repeat(201)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("assignee");
+        api.get(AGENT, "/api/support/agent/tickets/search?q=x&team=" + "t".repeat(64)).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("team");
         api.get(member, "/api/support/badinput/tickets/not-a-uuid").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("ticket_id");
         String id = api.createTicket(member, "badinput", "Fine", "Fine", "other");

@@ -2,6 +2,8 @@ package io.servelink.payment.invoice;
 
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.UUID;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -28,7 +30,7 @@ class InvoiceController {
     }
 
     @GetMapping("/api/payments/{payment_id}/invoice.pdf")
-    Mono<ResponseEntity<byte[]>> invoice(@PathVariable("payment_id") String paymentId) {
+    Mono<ResponseEntity<byte[]>> invoice(@PathVariable("payment_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String paymentId) {
         return guard.caller()
                 .flatMap(caller -> parse(paymentId).flatMap(invoices::findByPayment)
                         .filter(invoice -> caller.isMemberOf(invoice.teamSlug())))

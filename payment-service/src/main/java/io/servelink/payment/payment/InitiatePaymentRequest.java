@@ -1,5 +1,6 @@
 package io.servelink.payment.payment;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Null;
 import jakarta.validation.constraints.Pattern;
@@ -17,7 +18,7 @@ record InitiatePaymentRequest(
         @NotBlank @Pattern(regexp = "mobile_money|credit_card", message = "must be mobile_money or credit_card")
         String paymentMethod,
         @Pattern(regexp = "\\+[1-9][0-9]{7,14}", message = "must be an E.164 number such as +237670000001")
-        String phone,
+        @Schema(maxLength = 16) String phone,
         @Null(message = "must not be sent: the price comes from the catalog") Object amountMinor,
         @Null(message = "must not be sent: the price comes from the catalog") Object amount,
         @Null(message = "must not be sent: the currency comes from the catalog") Object currency) {

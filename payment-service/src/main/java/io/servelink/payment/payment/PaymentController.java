@@ -4,6 +4,8 @@ import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
 import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -51,7 +53,7 @@ class PaymentController {
     Mono<ResponseEntity<InitiatedPayment>> initiate(@PathVariable("team_slug") @Slug String team,
                                                     @Valid @RequestBody Mono<InitiatePaymentRequest> body,
                                                     @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                                    @RequestHeader(name = "Idempotency-Key", required = false) String clientKey,
+                                                    @RequestHeader(name = "Idempotency-Key", required = false) @Parameter(schema = @Schema(type = "string", minLength = 1, maxLength = 200)) String clientKey,
                                                     ServerHttpRequest http) {
         return authorized(team, body)
                 .flatMap(call -> service.initiate(team, call.request(), call.initiator(), authorization, clientKey, RequestOrigin.of(http)))
@@ -89,7 +91,7 @@ class PaymentController {
 
     @GetMapping("/api/payments/{team_slug}/history")
     Mono<PaymentPage> history(@PathVariable("team_slug") @Slug String team,
-                              @RequestParam(name = "status", required = false) String status,
+                              @RequestParam(name = "status", required = false) @Parameter(schema = @Schema(type = "string", allowableValues = {"pending", "processing", "completed", "failed", "cancelled"})) String status,
                               @RequestParam(name = "page", defaultValue = "0") @Min(0) @Max(100_000) int page,
                               @RequestParam(name = "size", defaultValue = "20") @Min(1) @Max(100) int size) {
         PaymentStatus filter = status == null || status.isBlank() ? null : PaymentStatus.fromWire(status)
@@ -98,12 +100,12 @@ class PaymentController {
     }
 
     @GetMapping("/api/payments/{payment_id}/status")
-    Mono<PaymentView> status(@PathVariable("payment_id") String paymentId) {
+    Mono<PaymentView> status(@PathVariable("payment_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String paymentId) {
         return guard.caller().flatMap(caller -> service.visibleTo(paymentId, caller)).map(PaymentView::of);
     }
 
     @PostMapping("/api/payments/{payment_id}/cancel")
-    Mono<PaymentView> cancel(@PathVariable("payment_id") String paymentId, ServerHttpRequest http) {
+    Mono<PaymentView> cancel(@PathVariable("payment_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String paymentId, ServerHttpRequest http) {
         return guard.caller()
                 .flatMap(caller -> service.visibleTo(paymentId, caller))
                 .flatMap(payment -> cancelAsBillingManager(payment, RequestOrigin.of(http)))

@@ -1,5 +1,7 @@
 package io.servelink.payment.payment;
 
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.starter.TeamGuard;
 import io.servelink.starter.audit.RequestOrigin;
@@ -33,7 +35,7 @@ class PaymentReviewController {
     }
 
     @PostMapping("/api/payments/admin/review/{payment_id}/refund")
-    Mono<PaymentReview.ReviewedPayment> refund(@PathVariable("payment_id") String paymentId, ServerHttpRequest http) {
+    Mono<PaymentReview.ReviewedPayment> refund(@PathVariable("payment_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String paymentId, ServerHttpRequest http) {
         return guard.platform(PlatformRole.OPERATOR)
                 .flatMap(operator -> review.refund(paymentId, operator, RequestOrigin.of(http)));
     }

@@ -2,6 +2,11 @@ package io.servelink.payment.webhook;
 
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.audit.RequestOrigin;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import java.net.URI;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -17,6 +22,9 @@ import reactor.core.publisher.Mono;
  * over the raw bytes is the authentication, so the body is read as bytes, never re-serialised.
  */
 @RestController
+@SecurityScheme(name = "webhook-signature", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        paramName = WebhookSignature.SIGNATURE_HEADER, description = "The provider's HMAC-SHA256 signature of the "
+        + WebhookSignature.TIMESTAMP_HEADER + " header and the raw body, with the shared webhook secret")
 class WebhookController {
 
     private static final int MAX_BODY_BYTES = 64 * 1024;
@@ -27,6 +35,10 @@ class WebhookController {
         this.service = service;
     }
 
+    // No user token: the provider's HMAC signature over the timestamp and body authenticates it.
+    @SecurityRequirement(name = "webhook-signature")
+    @ApiResponse(responseCode = "401", description = "Missing, stale or wrong signature headers")
+    @ApiResponse(responseCode = "413", description = "The body is over 64 KiB")
     @PostMapping("/api/payments/callback")
     Mono<WebhookService.Receipt> callback(ServerHttpRequest request) {
         String timestamp = request.getHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER);

@@ -4,6 +4,8 @@ import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
 import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import java.util.List;
 import java.util.UUID;
@@ -55,7 +57,7 @@ class AddonController {
 
     /** Stops renewal; an active add-on stays active until it expires. Owner or admin. */
     @DeleteMapping("/api/resources/{team_slug}/cancel/{resource_id}")
-    Mono<AddonView> cancel(@PathVariable("team_slug") @Slug String teamSlug, @PathVariable("resource_id") String resourceId,
+    Mono<AddonView> cancel(@PathVariable("team_slug") @Slug String teamSlug, @PathVariable("resource_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String resourceId,
                            ServerHttpRequest http) {
         return guard.billingManager(teamSlug).flatMap(manager -> service.cancel(teamSlug, addonId(resourceId),
                 new AddonService.Actor(manager.subject(), RequestOrigin.of(http))));

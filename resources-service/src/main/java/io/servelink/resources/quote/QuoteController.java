@@ -10,6 +10,9 @@ import io.servelink.resources.addon.AddonStatus;
 import io.servelink.resources.addon.Addons;
 import io.servelink.resources.catalog.Catalog;
 import io.servelink.resources.catalog.Plan;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Size;
 import java.security.Principal;
 import java.util.Locale;
 import java.util.UUID;
@@ -50,8 +53,8 @@ class QuoteController {
     }
 
     @GetMapping("/api/resources/{team_slug}/quote")
-    Mono<Quote> quote(@PathVariable("team_slug") @Slug String teamSlug, @RequestParam("purpose") String purpose,
-                      @RequestParam("reference") String reference, Principal principal) {
+    Mono<Quote> quote(@PathVariable("team_slug") @Slug String teamSlug, @RequestParam("purpose") @Parameter(schema = @Schema(type = "string", allowableValues = {"plan_upgrade", "addon", "renewal"})) String purpose,
+                      @RequestParam("reference") @Size(max = 200) String reference, Principal principal) {
         PaymentPurpose parsed = PaymentPurpose.fromWire(purpose.toUpperCase(Locale.ROOT))
                 .orElseThrow(() -> ApiProblem.invalid("purpose", "must be plan_upgrade, addon or renewal"));
         return authorize(teamSlug, parsed, principal).then(Mono.defer(() -> price(teamSlug, parsed, reference)));

@@ -9,6 +9,7 @@ import io.servelink.resources.paymentclient.PaymentsClient;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -40,7 +41,7 @@ class UpgradeController {
 
     record UpgradeRequest(
             @NotBlank @Pattern(regexp = "mobile_money|credit_card", message = "must be mobile_money or credit_card") String paymentMethod,
-            @Pattern(regexp = "\\+?[0-9 ]{6,20}", message = "must be a phone number") String phone) {
+            @Size(max = 30) @Pattern(regexp = "\\+?[0-9 ]{6,20}", message = "must be a phone number") String phone) {
     }
 
     /** Owner or admin. Answers 202 with the payment and the payer's next action. */

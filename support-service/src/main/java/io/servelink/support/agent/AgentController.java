@@ -16,6 +16,7 @@ import io.servelink.support.ticket.TicketViews.TicketSummary;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -46,13 +47,13 @@ class AgentController {
     }
 
     @GetMapping("/queue")
-    Mono<Page<TicketSummary>> queue(@RequestParam(name = "team", required = false) @Slug String team,
+    Mono<Page<TicketSummary>> queue(@RequestParam(name = "team", required = false) @Slug @Size(max = 63) String team,
                                     @RequestParam(name = "status", required = false) TicketStatus status,
                                     @RequestParam(name = "priority", required = false) Priority priority,
                                     @RequestParam(name = "category", required = false) Category category,
-                                    @RequestParam(name = "assignee", required = false) String assignee,
+                                    @RequestParam(name = "assignee", required = false) @Size(max = 200) String assignee,
                                     @RequestParam(name = "unassigned", defaultValue = "false") boolean unassigned,
-                                    @RequestParam(name = "page", defaultValue = "0") @Min(0) int page,
+                                    @RequestParam(name = "page", defaultValue = "0") @Min(0) @Max(100_000) int page,
                                     @RequestParam(name = "size", defaultValue = "50") @Min(1) @Max(200) int size) {
         return access.agent().then(service.queue(team, new TicketFilter(status, priority, category), assignee, unassigned,
                 page, size));

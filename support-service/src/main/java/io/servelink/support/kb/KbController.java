@@ -1,5 +1,6 @@
 package io.servelink.support.kb;
 
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
@@ -44,12 +45,14 @@ class KbController {
         this.guard = guard;
     }
 
+    @SecurityRequirements // public: no token
     @GetMapping("/api/support/kb/articles")
     Mono<ArticleList> search(@RequestParam(name = "q", required = false) @Size(max = 500) String q,
                              @RequestParam(name = "limit", defaultValue = "20") @Min(1) @Max(100) int limit) {
         return kb.search(q, false, limit).collectList().map(ArticleList::new);
     }
 
+    @SecurityRequirements // public: no token
     @GetMapping("/api/support/kb/articles/{article_id}")
     Mono<KnowledgeBase.Article> article(@PathVariable("article_id") UUID id) {
         return kb.find(id, false).switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No article " + id)));

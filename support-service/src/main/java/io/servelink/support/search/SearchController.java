@@ -48,7 +48,7 @@ class SearchController {
 
     @GetMapping("/api/support/agent/tickets/search")
     Mono<SearchResults> agent(@RequestParam("q") @NotBlank @Size(max = 500) String q,
-                              @RequestParam(name = "team", required = false) @Slug String team,
+                              @RequestParam(name = "team", required = false) @Slug @Size(max = 63) String team,
                               @RequestParam(name = "status", required = false) TicketStatus status,
                               @RequestParam(name = "priority", required = false) Priority priority,
                               @RequestParam(name = "category", required = false) Category category,

@@ -48,7 +48,7 @@ class TicketController {
                                    @RequestParam(name = "status", required = false) TicketStatus status,
                                    @RequestParam(name = "priority", required = false) Priority priority,
                                    @RequestParam(name = "category", required = false) Category category,
-                                   @RequestParam(name = "page", defaultValue = "0") @Min(0) int page,
+                                   @RequestParam(name = "page", defaultValue = "0") @Min(0) @Max(100_000) int page,
                                    @RequestParam(name = "size", defaultValue = "20") @Min(1) @Max(100) int size) {
         return access.onTeam(team).then(service.list(team, new TicketFilter(status, priority, category), page, size));
     }

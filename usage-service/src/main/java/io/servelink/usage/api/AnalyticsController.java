@@ -3,6 +3,7 @@ package io.servelink.usage.api;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
 import io.servelink.contracts.validation.Slug;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.servelink.usage.api.AnalyticsQueries.DayLevel;
 import io.servelink.usage.api.AnalyticsQueries.MonthTotals;
 import io.servelink.usage.api.AnalyticsQueries.ProjectDay;
@@ -66,7 +67,7 @@ class AnalyticsController {
     @GetMapping("/daily")
     @Operation(summary = "The team's traffic for every day of a month, zeros included")
     Mono<DailySeries> daily(@PathVariable("team_slug") @Slug String teamSlug,
-                            @Parameter(description = "YYYY-MM, default the current UTC month") @RequestParam(name = "month", required = false) String month) {
+                             @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug).then(dailySeries(teamSlug, period));
     }
@@ -74,7 +75,7 @@ class AnalyticsController {
     @GetMapping("/trend")
     @Operation(summary = "The team's monthly totals over the last N months (1..36, default 12), the current month last")
     Mono<Trend> trend(@PathVariable("team_slug") @Slug String teamSlug,
-                      @Parameter(description = "how many months, 1..36") @RequestParam(name = "months", required = false) String months) {
+                      @Parameter(description = "how many months, 1..36", schema = @Schema(type = "string", pattern = "^[0-9]{1,2}$", maxLength = 2)) @RequestParam(name = "months", required = false) String months) {
         int count = monthsParam(months);
         YearMonth to = YearMonth.now(clock);
         YearMonth from = to.minusMonths(count - 1L);
@@ -103,7 +104,7 @@ class AnalyticsController {
     @GetMapping("/projects/compare")
     @Operation(summary = "The team's projects side by side in a month, with their shares of traffic and storage")
     Mono<Comparison> compare(@PathVariable("team_slug") @Slug String teamSlug,
-                             @Parameter(description = "YYYY-MM, default the current UTC month") @RequestParam(name = "month", required = false) String month) {
+                              @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
                 .then(usage.projectsOfTeam(teamSlug, period).collectList())
@@ -113,7 +114,7 @@ class AnalyticsController {
     @GetMapping(value = "/export.csv", produces = "text/csv")
     @Operation(summary = "The month as CSV: one row per project and day, zeros included")
     Mono<ResponseEntity<String>> exportCsv(@PathVariable("team_slug") @Slug String teamSlug,
-                                           @Parameter(description = "YYYY-MM, default the current UTC month") @RequestParam(name = "month", required = false) String month) {
+                                            @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
                 .then(Mono.zip(usage.projectsOfTeam(teamSlug, period).collectList(), analytics.projectDays(teamSlug, period).collectList()))
@@ -126,7 +127,7 @@ class AnalyticsController {
     @GetMapping(value = "/report.pdf", produces = MediaType.APPLICATION_PDF_VALUE)
     @Operation(summary = "The month as a PDF report: totals against limits, projects, daily traffic")
     Mono<ResponseEntity<byte[]>> reportPdf(@PathVariable("team_slug") @Slug String teamSlug,
-                                           @Parameter(description = "YYYY-MM, default the current UTC month") @RequestParam(name = "month", required = false) String month) {
+                                            @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
                 .then(Mono.zip(usage.teamMonth(teamSlug, period), dailySeries(teamSlug, period)))

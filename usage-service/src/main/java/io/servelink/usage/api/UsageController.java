@@ -3,6 +3,7 @@ package io.servelink.usage.api;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
 import io.servelink.contracts.validation.Slug;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.servelink.usage.api.UsageResponses.Limits;
 import io.servelink.usage.api.UsageResponses.Percent;
 import io.servelink.usage.api.UsageResponses.ProjectUsage;
@@ -39,8 +40,7 @@ class UsageController {
     @GetMapping
     @Operation(summary = "A team's usage in a month: totals and each project (any team member)")
     Mono<TeamUsage> teamUsage(@PathVariable("team_slug") @Slug String teamSlug,
-                              @Parameter(description = "YYYY-MM, default the current UTC month")
-                              @RequestParam(name = "month", required = false) String month) {
+                              @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         YearMonth period = parseMonth(month);
         return guard.member(teamSlug)
                 .then(queries.teamMonth(teamSlug, period))
@@ -50,8 +50,7 @@ class UsageController {
     @GetMapping("/projects/{project_id}")
     @Operation(summary = "One project's usage in a month with its daily traffic (any team member; another team's project is 404)")
     Mono<ProjectUsageDetail> projectUsage(@PathVariable("team_slug") @Slug String teamSlug, @PathVariable("project_id") @Slug String projectId,
-                                          @Parameter(description = "YYYY-MM, default the current UTC month")
-                                          @RequestParam(name = "month", required = false) String month) {
+                                          @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         YearMonth period = parseMonth(month);
         return guard.member(teamSlug)
                 .then(queries.projectOfTeam(teamSlug, projectId, period))

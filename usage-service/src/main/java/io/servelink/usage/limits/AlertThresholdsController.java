@@ -7,6 +7,8 @@ import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.usage.UsageChanged;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.SortedSet;
@@ -27,6 +29,8 @@ import reactor.core.publisher.Mono;
 class AlertThresholdsController {
 
     static final int MAX_CUSTOM = 10;
+    /** Entries a request may list: the team's own plus the fixed ones; a longer list can only repeat values. */
+    static final int MAX_ENTRIES = 13;
 
     private final AlertThresholds thresholds;
     private final TeamGuard guard;
@@ -47,7 +51,8 @@ class AlertThresholdsController {
     }
 
     /** Whole numbers 1..100; the fixed 80, 95 and 100 may be listed and are always on. */
-    record AlertThresholdsRequest(List<Object> thresholds) {
+    record AlertThresholdsRequest(
+            @ArraySchema(maxItems = MAX_ENTRIES, schema = @Schema(type = "integer", minimum = "1", maximum = "100")) List<Object> thresholds) {
     }
 
     @GetMapping
@@ -73,6 +78,9 @@ class AlertThresholdsController {
     private static SortedSet<Integer> validated(AlertThresholdsRequest request) {
         if (request == null || request.thresholds() == null) {
             throw ApiProblem.invalid("thresholds", "is required: a list of whole percentages 1..100, e.g. [50]");
+        }
+        if (request.thresholds().size() > MAX_ENTRIES) {
+            throw ApiProblem.invalid("thresholds", "at most " + MAX_ENTRIES + " entries (up to " + MAX_CUSTOM + " of the team's own plus 80, 95 and 100)");
         }
         SortedSet<Integer> values = new TreeSet<>();
         for (Object value : request.thresholds()) {

@@ -191,7 +191,8 @@ class UsageLimitsIT {
                 .exchange().expectStatus().isForbidden();
 
         for (String body : new String[] {"{\"thresholds\": [0]}", "{\"thresholds\": [101]}", "{\"thresholds\": [50.5]}",
-                "{\"thresholds\": [\"fifty\"]}", "{}", "{\"thresholds\": [1,2,3,4,5,6,7,8,9,10,11]}"}) {
+                "{\"thresholds\": [\"fifty\"]}", "{}", "{\"thresholds\": [1,2,3,4,5,6,7,8,9,10,11]}",
+                "{\"thresholds\": [50,50,50,50,50,50,50,50,50,50,50,50,50,50]}"}) {
             client.put().uri("/api/usage/bad/alert-thresholds").header("Authorization", "Bearer " + TestTokens.forTeam("bad", TeamRole.ADMIN))
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                     .exchange().expectStatus().isBadRequest().expectHeader().contentType(PROBLEM_JSON)

@@ -1,0 +1,33 @@
+package io.servelink.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.servelink.infra.test.OpenApiLint;
+import io.servelink.infra.test.ServiceIT;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The served OpenAPI document passes the OWASP API Security ruleset (deploy/openapi/.spectral.yaml) without error. */
+@ServiceIT
+class OpenApiDocumentIT {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void servesAnOpenApiDocumentWithoutOwaspErrors() {
+        OpenApiLint lint = OpenApiLint.forRepository();
+        assumeTrue(lint.available(), lint.unavailableReason());
+        String document = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .get().uri("/v3/api-docs").accept(MediaType.APPLICATION_JSON).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        OpenApiLint.Result result = lint.lint("support-service", document, Path.of("target", "openapi"));
+
+        assertThat(result.errors()).as(result.listing()).isZero();
+    }
+}
