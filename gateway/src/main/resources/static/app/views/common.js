@@ -54,21 +54,25 @@ export function failureReason(code) {
 export function followPayment(payment, box, ctx) {
   const status = h('p', { 'data-testid': 'payment-status', role: 'status', 'aria-live': 'polite' });
   const next = payment.next_action || {};
-  box.replaceChildren(
-    h('p', { class: 'notice', 'data-testid': 'next-action' },
+  const nextStep = h('p', { class: 'notice', 'data-testid': 'next-action' },
       t('pay.next_action', { instruction: next.instruction
         || (next.type === 'redirect' ? t('pay.next_redirect') : next.type) || '' }), ' ',
       // The provider's page opens in this tab: after paying, it returns the browser to the payment's outcome page
       // (/billing/payments/{id}, payment-service's return_url), still signed in (the token is kept per tab).
-      next.url ? h('a', { href: next.url, 'data-testid': 'checkout-link' }, t('pay.open_checkout')) : null),
-    // (replaceChildren, unlike h(), would write a null as the text "null")
-    next.url ? h('p', { class: 'muted' }, t('pay.checkout_returns')) : '',
-    status);
+      next.url ? h('a', { href: next.url, 'data-testid': 'checkout-link' }, t('pay.open_checkout')) : null);
+  // (replaceChildren, unlike h(), would write a null as the text "null")
+  const returns = next.url ? h('p', { class: 'muted' }, t('pay.checkout_returns')) : '';
+  box.replaceChildren(nextStep, returns, status);
   let last = null;
   const show = (current) => {
     if (current.status !== last) {
       last = current.status;
       status.replaceChildren(t('pay.status', { status: statusWord(current.status) }), ' ', badge(current.status));
+      // a final payment asks nothing more of the payer
+      if (['completed', 'failed', 'cancelled'].includes(current.status)) {
+        nextStep.hidden = true;
+        if (returns) returns.hidden = true;
+      }
       ctx.announce(t('pay.status', { status: statusWord(current.status) }));
     }
   };

@@ -101,8 +101,8 @@ class ProviderSimulator {
         NextAction next = card
                 ? new NextAction("redirect", UriComponentsBuilder.fromUri(request.getURI())
                         .replacePath("/simulator/provider/checkout/" + id).replaceQuery(null).build().toUriString(), null)
-                : new NextAction("push", null, "Confirm the payment of " + body.amountMinor() + " " + body.currency()
-                        + " (minor units) on " + body.payerPhone());
+                : new NextAction("push", null, "Confirm the payment of " + amount(body.amountMinor(), body.currency())
+                        + " on " + body.payerPhone());
         Simulated simulated = new Simulated(new ProviderPayment(id, "pending", body.amountMinor(), body.currency(), body.method(),
                 next, null, body.metadata()), body.callbackUrl(), body.returnUrl());
         payments.put(id, simulated);
@@ -199,9 +199,9 @@ class ProviderSimulator {
         String html = """
                 <!doctype html><html><head><title>Simulated card checkout</title></head><body>
                 <h1>Simulated card checkout</h1>
-                <p>Pay %s %s (minor units) - %s</p>
+                <p>Pay %s - %s</p>
                 <form method="post" action="/simulator/provider/checkout/%s/confirm"><button type="submit">Pay</button></form>
-                </body></html>""".formatted(p.amountMinor(), HtmlUtils.htmlEscape(p.currency()),
+                </body></html>""".formatted(HtmlUtils.htmlEscape(amount(p.amountMinor(), p.currency())),
                 HtmlUtils.htmlEscape(p.status()), HtmlUtils.htmlEscape(id));
         return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(html);
     }
@@ -246,6 +246,17 @@ class ProviderSimulator {
                 .retryWhen(Retry.backoff(10, Duration.ofSeconds(1)).maxBackoff(Duration.ofMinutes(1)))
                 .subscribe(ok -> log.info("Simulator: webhook {} delivered for {}", event.get("event_id"), simulated.payment().id()),
                         e -> log.warn("Simulator: webhook for {} given up: {}", simulated.payment().id(), e.toString()));
+    }
+
+    /** {@code 900 EUR} as the payer reads it: {@code 9.00 EUR} (the currency's own number of decimals). */
+    private static String amount(long amountMinor, String currency) {
+        int digits;
+        try {
+            digits = Math.max(0, java.util.Currency.getInstance(currency).getDefaultFractionDigits());
+        } catch (IllegalArgumentException e) {
+            digits = 2;
+        }
+        return java.math.BigDecimal.valueOf(amountMinor, digits).toPlainString() + " " + currency;
     }
 
     private boolean authorized(String authorization) {
