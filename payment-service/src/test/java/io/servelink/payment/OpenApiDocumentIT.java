@@ -30,4 +30,16 @@ class OpenApiDocumentIT {
 
         assertThat(result.errors()).as(result.listing()).isZero();
     }
+
+    @Test
+    void declaresTheConflictsAsProblemsBesideTheSuccessAnswer() {
+        WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .get().uri("/v3/api-docs").accept(MediaType.APPLICATION_JSON).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/api/payments/{payment_id}/cancel'].post.responses['409'].content['application/problem+json'].schema['$ref']")
+                .isEqualTo("#/components/schemas/Problem")
+                .jsonPath("$.paths['/api/payments/{payment_id}/cancel'].post.responses['200']").exists()
+                .jsonPath("$.paths['/api/payments/{team_slug}/initiate'].post.responses['409']").exists()
+                .jsonPath("$.paths['/api/payments/{payment_id}/status'].get.responses['409']").doesNotExist();
+    }
 }

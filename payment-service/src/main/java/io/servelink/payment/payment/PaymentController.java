@@ -1,5 +1,6 @@
 package io.servelink.payment.payment;
 
+import io.servelink.starter.openapi.ConflictResponse;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
 import io.servelink.starter.audit.RequestOrigin;
@@ -49,6 +50,7 @@ class PaymentController {
     /** The scope of resources-service's service token: it may start renewal payments, nothing else. */
     static final String RENEW_SCOPE = "SCOPE_payments:renew";
 
+    @ConflictResponse("The Idempotency-Key was already used for another purchase")
     @PostMapping("/api/payments/{team_slug}/initiate")
     Mono<ResponseEntity<InitiatedPayment>> initiate(@PathVariable("team_slug") @Slug String team,
                                                     @Valid @RequestBody Mono<InitiatePaymentRequest> body,
@@ -104,6 +106,7 @@ class PaymentController {
         return guard.caller().flatMap(caller -> service.visibleTo(paymentId, caller)).map(PaymentView::of);
     }
 
+    @ConflictResponse("The payment is already completed or failed (its status is in the body)")
     @PostMapping("/api/payments/{payment_id}/cancel")
     Mono<PaymentView> cancel(@PathVariable("payment_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String paymentId, ServerHttpRequest http) {
         return guard.caller()

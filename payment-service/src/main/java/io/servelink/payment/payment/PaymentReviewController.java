@@ -1,5 +1,6 @@
 package io.servelink.payment.payment;
 
+import io.servelink.starter.openapi.ConflictResponse;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.servelink.contracts.security.PlatformRole;
@@ -34,6 +35,7 @@ class PaymentReviewController {
         return guard.platform(PlatformRole.OPERATOR).then(review.underReview(limit).collectList());
     }
 
+    @ConflictResponse("The payment is not under review, the provider never reported it completed, or a refund was already asked for")
     @PostMapping("/api/payments/admin/review/{payment_id}/refund")
     Mono<PaymentReview.ReviewedPayment> refund(@PathVariable("payment_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String paymentId, ServerHttpRequest http) {
         return guard.platform(PlatformRole.OPERATOR)

@@ -1,5 +1,6 @@
 package io.servelink.resources.addon;
 
+import io.servelink.starter.openapi.ConflictResponse;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
 import io.servelink.starter.audit.RequestOrigin;
@@ -56,6 +57,7 @@ class AddonController {
     }
 
     /** Stops renewal; an active add-on stays active until it expires. Owner or admin. */
+    @ConflictResponse("The add-on failed or expired and cannot be cancelled")
     @DeleteMapping("/api/resources/{team_slug}/cancel/{resource_id}")
     Mono<AddonView> cancel(@PathVariable("team_slug") @Slug String teamSlug, @PathVariable("resource_id") @Parameter(schema = @Schema(type = "string", format = "uuid")) String resourceId,
                            ServerHttpRequest http) {

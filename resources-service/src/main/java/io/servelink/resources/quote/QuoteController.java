@@ -1,5 +1,6 @@
 package io.servelink.resources.quote;
 
+import io.servelink.starter.openapi.ConflictResponse;
 import io.servelink.contracts.events.payments.PaymentPurpose;
 import io.servelink.starter.ApiProblem;
 import io.servelink.starter.TeamGuard;
@@ -52,6 +53,7 @@ class QuoteController {
         this.settings = settings;
     }
 
+    @ConflictResponse("The add-on named by the reference is not awaiting a payment")
     @GetMapping("/api/resources/{team_slug}/quote")
     Mono<Quote> quote(@PathVariable("team_slug") @Slug String teamSlug, @RequestParam("purpose") @Parameter(schema = @Schema(type = "string", allowableValues = {"plan_upgrade", "addon", "renewal"})) String purpose,
                       @RequestParam("reference") @Size(max = 200) String reference, Principal principal) {

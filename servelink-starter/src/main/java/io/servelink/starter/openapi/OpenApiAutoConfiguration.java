@@ -59,6 +59,22 @@ public class OpenApiAutoConfiguration {
                 .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE));
     }
 
+    /** A 409 problem response on each operation whose handler carries {@link ConflictResponse}. */
+    @Bean
+    org.springdoc.core.customizers.OperationCustomizer servelinkConflictResponses() {
+        return (operation, handler) -> {
+            ConflictResponse conflict = handler.getMethodAnnotation(ConflictResponse.class);
+            if (conflict != null) {
+                operation.getResponses().addApiResponse("409", new io.swagger.v3.oas.models.responses.ApiResponse()
+                        .description(conflict.value())
+                        .content(new io.swagger.v3.oas.models.media.Content().addMediaType(ProblemResponses.PROBLEM_JSON,
+                                new io.swagger.v3.oas.models.media.MediaType().schema(new io.swagger.v3.oas.models.media.Schema<>()
+                                        .$ref("#/components/schemas/" + ProblemResponses.PROBLEM)))));
+            }
+            return operation;
+        };
+    }
+
     @Bean
     ProblemResponses servelinkProblemResponses(ObjectProvider<Job> jobs) {
         return new ProblemResponses(() -> jobs.orderedStream().map(Job::name).toList());

@@ -1,5 +1,6 @@
 package io.servelink.support.agent;
 
+import io.servelink.starter.openapi.ConflictResponse;
 import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.support.kb.KnowledgeBase;
@@ -72,6 +73,7 @@ class AgentController {
                 actor(agent, http))));
     }
 
+    @ConflictResponse("The ticket cannot move to that status from its current one")
     @PostMapping("/tickets/{ticket_id}/status")
     Mono<TicketSummary> status(@PathVariable("ticket_id") UUID id, @Valid @RequestBody Mono<TicketRequests.ChangeStatus> body,
                                ServerHttpRequest http) {
@@ -85,6 +87,7 @@ class AgentController {
                 actor(agent, http))));
     }
 
+    @ConflictResponse("Only a resolved or closed ticket becomes an article")
     @PostMapping("/tickets/{ticket_id}/article-draft")
     @ResponseStatus(HttpStatus.CREATED)
     Mono<KnowledgeBase.Article> articleDraft(@PathVariable("ticket_id") UUID id, ServerHttpRequest http) {

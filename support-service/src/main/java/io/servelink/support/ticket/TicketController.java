@@ -1,5 +1,6 @@
 package io.servelink.support.ticket;
 
+import io.servelink.starter.openapi.ConflictResponse;
 import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.contracts.validation.Slug;
 import io.servelink.support.ticket.TicketRequests.CreateTicket;
@@ -58,6 +59,7 @@ class TicketController {
         return access.onTeam(team).flatMap(caller -> service.details(id, team, caller.agent()));
     }
 
+    @ConflictResponse("The ticket is closed and takes no replies")
     @PostMapping("/{ticket_id}/messages")
     @ResponseStatus(HttpStatus.CREATED)
     Mono<MessageView> post(@PathVariable("team_slug") @Slug String team, @PathVariable("ticket_id") UUID id,
