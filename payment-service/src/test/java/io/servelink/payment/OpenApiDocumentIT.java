@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.servelink.infra.test.OpenApiLint;
 import io.servelink.infra.test.ServiceIT;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -22,11 +21,7 @@ class OpenApiDocumentIT {
     void servesAnOpenApiDocumentWithoutOwaspErrors() {
         OpenApiLint lint = OpenApiLint.forRepository();
         assumeTrue(lint.available(), lint.unavailableReason());
-        String document = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
-                .get().uri("/v3/api-docs").accept(MediaType.APPLICATION_JSON).exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
-
-        OpenApiLint.Result result = lint.lint("payment-service", document, Path.of("target", "openapi"));
+        OpenApiLint.Result result = lint.lintServedDocument("payment-service", port);
 
         assertThat(result.errors()).as(result.listing()).isZero();
     }

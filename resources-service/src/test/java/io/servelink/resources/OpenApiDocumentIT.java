@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.servelink.infra.test.OpenApiLint;
 import io.servelink.infra.test.ServiceIT;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The served OpenAPI document passes the OWASP API Security ruleset (deploy/openapi/.spectral.yaml) without error. */
 @ServiceIT
@@ -22,11 +19,7 @@ class OpenApiDocumentIT {
     void servesAnOpenApiDocumentWithoutOwaspErrors() {
         OpenApiLint lint = OpenApiLint.forRepository();
         assumeTrue(lint.available(), lint.unavailableReason());
-        String document = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
-                .get().uri("/v3/api-docs").accept(MediaType.APPLICATION_JSON).exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
-
-        OpenApiLint.Result result = lint.lint("resources-service", document, Path.of("target", "openapi"));
+        OpenApiLint.Result result = lint.lintServedDocument("resources-service", port);
 
         assertThat(result.errors()).as(result.listing()).isZero();
     }

@@ -44,10 +44,9 @@ final class GatewayBenchmark {
      */
     static final int GATEWAY_TWIN = 18082;
     /**
-     * A second metering-on gateway. One JVM of each kind let one instance's luck stand for the metering: in the
-     * sixth session's runs the one metered JVM did 106–162 µs per 1 KB request in its turns while the unmetered
-     * ones stayed at 96–128 µs, and the rig, one gateway at a time, showed no difference (docs/benchmarks.md). With
-     * two of each, the metering's cost compares the pooled pairs, and each pair's own spread is printed beside it.
+     * A second metering-on gateway. With one JVM of each kind, one instance's luck in compiling and running would
+     * stand for the metering's cost; with two of each, the metering's cost compares the pooled pairs, and each pair's
+     * own spread is printed beside it (docs/benchmarks.md).
      */
     static final int GATEWAY_METERED_TWIN = 18083;
     private static final String OFF = "gateway metering off";

@@ -57,6 +57,28 @@ public final class OpenApiLint {
      * Lints {@code document} (JSON) as {@code name}, writing it and Spectral's findings under {@code reportDir}, and
      * returns the findings.
      */
+    /**
+     * Lints the document a service serves at {@code /v3/api-docs} on {@code port}; the reports go to
+     * {@code target/openapi/}.
+     */
+    public Result lintServedDocument(String service, int port) {
+        try {
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/v3/api-docs"))
+                            .header("Accept", "application/json").timeout(java.time.Duration.ofSeconds(30)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException(service + " answered " + answer.statusCode() + " for /v3/api-docs");
+            }
+            return lint(service, answer.body(), Path.of("target", "openapi"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Result lint(String name, String document, Path reportDir) {
         try {
             reportDir = reportDir.toAbsolutePath();
