@@ -4,7 +4,6 @@ import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.Topics;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,18 +21,15 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
-    private static final Set<String> COMPACTED = Set.of(Topics.PROJECTS, Topics.ENTITLEMENTS);
-    private static final List<String> ALL = List.of(Topics.PROJECTS, Topics.TRAFFIC, Topics.PAYMENTS, Topics.ENTITLEMENTS,
-            Topics.USAGE_ALERTS, Topics.PROJECT_ACTIVITY);
 
     private TopicProvisioner() {
     }
 
     public static void createMissing(KafkaClients kafka, int partitions) {
         TopicNames names = kafka.topics();
-        List<NewTopic> topics = ALL.stream().map(topic -> {
+        List<NewTopic> topics = Topics.ALL.stream().map(topic -> {
             NewTopic newTopic = new NewTopic(names.name(topic), partitions, (short) 1);
-            return COMPACTED.contains(topic) ? newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)) : newTopic;
+            return Topics.COMPACTED.contains(topic) ? newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)) : newTopic;
         }).toList();
         try (Admin admin = Admin.create(kafka.adminConfig("provisioner"))) {
             admin.createTopics(topics).values().forEach((name, future) -> {

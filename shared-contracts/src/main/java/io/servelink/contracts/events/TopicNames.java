@@ -36,4 +36,20 @@ public record TopicNames(String namespace) {
     public String projectActivity() {
         return name(Topics.PROJECT_ACTIVITY);
     }
+
+    public String projectSleep() {
+        return name(Topics.PROJECT_SLEEP);
+    }
+
+    public String projectWakeRequests() {
+        return name(Topics.PROJECT_WAKE_REQUESTS);
+    }
+
+    public String teamUsageState() {
+        return name(Topics.TEAM_USAGE_STATE);
+    }
+
+    public String teams() {
+        return name(Topics.TEAMS);
+    }
 }

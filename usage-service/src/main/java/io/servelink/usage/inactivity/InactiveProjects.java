@@ -2,7 +2,7 @@ package io.servelink.usage.inactivity;
 
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
-import io.servelink.contracts.events.usage.ProjectInactive;
+import io.servelink.contracts.events.activity.ProjectSlept;
 import io.servelink.starter.jobs.Job;
 import io.servelink.starter.jobs.JobResult;
 import io.servelink.starter.outbox.Outbox;
@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * 02:00 UTC: publishes {@link ProjectInactive} for every active, not deleted project without traffic for
+ * 02:00 UTC: publishes {@link ProjectSlept} for every active, not deleted project without traffic for
  * {@code servelink.usage.inactivity.after} (default 5 days), counting from its last traffic or, if it never had
  * any, from when usage-service first saw it. Once per inactivity spell: a spell is a row in
  * {@code inactivity_spells} keyed by (project, inactive since), at most one open per project, written with the
@@ -93,7 +93,7 @@ class InactiveProjects implements Job {
                 .bind("eventId", eventId)
                 .fetch().rowsUpdated()
                 .flatMap(rows -> rows == 0 ? Mono.just(0L) : outbox.append(topics.projectActivity(), candidate.projectId(),
-                        EventEnvelope.of(eventId, new ProjectInactive(candidate.projectId(), candidate.teamSlug(),
+                        EventEnvelope.of(eventId, new ProjectSlept(candidate.projectId(), candidate.teamSlug(),
                                 candidate.inactiveSince(), now), now)).thenReturn(1L))
                 .as(transactions::transactional);
     }

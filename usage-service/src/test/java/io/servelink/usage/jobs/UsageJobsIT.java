@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.servelink.contracts.events.EventEnvelope;
-import io.servelink.contracts.events.usage.ProjectInactive;
+import io.servelink.contracts.events.activity.ProjectSlept;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
@@ -182,8 +182,8 @@ class UsageJobsIT {
         trigger("inactive-projects").expectStatus().isOk().expectBody()
                 .jsonPath("$.result.figures.projects_reported").isEqualTo(2); // 'quiet' in its second spell, and 'busy'
 
-        List<EventEnvelope<ProjectInactive>> events = await().atMost(Duration.ofSeconds(20)).until(
-                () -> kafka.readEvents(infrastructure.topics().projectActivity(), ProjectInactive.class, Duration.ofMillis(700)),
+        List<EventEnvelope<ProjectSlept>> events = await().atMost(Duration.ofSeconds(20)).until(
+                () -> kafka.readEvents(infrastructure.topics().projectActivity(), ProjectSlept.class, Duration.ofMillis(700)),
                 list -> list.size() >= 4);
         assertThat(events).extracting(e -> e.payload().projectId() + "@" + e.payload().inactiveSince())
                 .containsExactlyInAnyOrder("quiet@2026-10-25T10:00:00Z", "never@2026-10-29T00:00:00Z",

@@ -24,7 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What must hold in every overlay, whatever else changes. */
 class ManifestInvariantsTest {
 
-    private static final Set<String> COMPACTED = Set.of(Topics.PROJECTS, Topics.ENTITLEMENTS);
     /** Besides the gateway calling every service: who may call whom. */
     private static final Map<String, Set<String>> ALLOWED_CALLERS = Map.of(
             "payment-service", Set.of("gateway", "resources-service"),
@@ -189,7 +188,7 @@ class ManifestInvariantsTest {
         assertThat(kafkaTopics.stream().map(topic -> topic.at("/spec/topicName").asText())).containsExactlyInAnyOrderElementsOf(topics);
         for (ObjectNode topic : kafkaTopics) {
             String policy = topic.at("/spec/config/cleanup.policy").asText();
-            assertThat(policy).as(name(topic)).isEqualTo(COMPACTED.contains(topic.at("/spec/topicName").asText()) ? "compact" : "delete");
+            assertThat(policy).as(name(topic)).isEqualTo(Topics.COMPACTED.contains(topic.at("/spec/topicName").asText()) ? "compact" : "delete");
             if (policy.equals("delete")) {
                 assertThat(topic.at("/spec/config/retention.ms").asLong()).as(name(topic) + " retention").isPositive();
             }
