@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.servelink.contracts.events.EventEnvelope;
@@ -204,7 +205,9 @@ class ExpiryRenewalAndConcurrencyIT extends ResourcesITSupport {
                     .uri("/api/resources/locked/cancel/{id}", id).header("Authorization", bearer(ownerOf("locked")))
                     .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())).toFuture();
             UUID event = publishCompleted("locked", PaymentPurpose.RENEWAL, "addon:" + id, "pay-r");
-            Thread.sleep(1_500);
+            // both writers are in the database, each waiting for the lock this test holds
+            await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND wait_event_type = 'Lock'") >= 2);
             assertThat(cancel).isNotDone();
             assertThat(count("SELECT count(*) FROM processed_events WHERE event_id = ?", event)).isZero();
             connection.commit();

@@ -1,15 +1,11 @@
 package io.servelink.support;
 
 import io.servelink.contracts.events.Event;
-import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
-import io.servelink.starter.KafkaSettings;
-import io.servelink.starter.KafkaClients;
 import io.servelink.infra.test.TestInfrastructure;
+import io.servelink.infra.test.TestKafka;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -18,7 +14,6 @@ final class SupportApi {
 
     private final WebTestClient client;
     private final TestInfrastructure infra;
-    private final EventCodec codec = new EventCodec();
 
     SupportApi(int port, TestInfrastructure infra) {
         this.client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
@@ -55,12 +50,15 @@ final class SupportApi {
     }
 
     void publish(String topic, String key, EventEnvelope<? extends Event> envelope) {
-        KafkaClients settings = KafkaClients.of(infra.kafka().bootstrapServers(),
-                new KafkaSettings(infra.topicNamespace(), "support-it", Duration.ofSeconds(10), false, 3));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producerConfig("test"))) {
-            producer.send(new ProducerRecord<>(topic, key, codec.encode(envelope))).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        try (TestKafka kafka = TestKafka.of(infra)) {
+            kafka.publish(topic, key, envelope);
+        }
+    }
+
+    /** Whether the service's consumer group has consumed, and stored the effect of, everything now on the topic. */
+    boolean consumedAll(String groupId, String topic) {
+        try (TestKafka kafka = TestKafka.of(infra)) {
+            return kafka.consumedAll(infra.topics().name(groupId), topic); // groups carry the namespace as topics do
         }
     }
 }

@@ -168,7 +168,7 @@ class PaymentApiIT extends PaymentItSupport {
         providerAccepts("push");
         ServelinkClaims stale = new ServelinkClaims("user-stale", "stale@example.test", Map.of(TEAM, TeamRole.OWNER), Set.of(),
                 Instant.now().minus(Duration.ofMinutes(20)));
-        String staleToken = new LocalTokens(TestTokens.SECRET, "servelink-tests").mint(stale, Duration.ofMinutes(10));
+        String staleToken = TestTokens.mint(stale, Duration.ofMinutes(10));
         String body = """
                 {"purpose": "plan_upgrade", "reference": "plan:enterprise", "payment_method": "credit_card"}""";
 
