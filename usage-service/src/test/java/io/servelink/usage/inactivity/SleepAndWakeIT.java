@@ -237,6 +237,25 @@ class SleepAndWakeIT {
     }
 
     @Test
+    void theSleepJobWakesAProjectThatFellAsleepWhileItsTeamsUpgradeWasOnItsWay() throws Exception {
+        project("crossed", "late-upgrade", "2026-10-01T00:00:00Z", "2026-10-02T00:00:00Z");
+        clock.set(NOV_1);
+        trigger("inactive-projects").expectStatus().isOk();
+        assertThat(asleep("crossed")).isTrue();
+        // the team's Pro snapshot reached team_limits, but not the consumer that wakes (as if it had lost the race)
+        execute("INSERT INTO team_limits (team_slug, plan, traffic_bytes_per_month, storage_bytes, version, updated_at) "
+                + "VALUES ('late-upgrade', 'pro', 100000000000, 10000000000, 7, now())");
+        Instant nextNight = NOV_1.plus(Duration.ofDays(1));
+        clock.set(nextNight);
+
+        trigger("inactive-projects").expectStatus().isOk().expectBody().jsonPath("$.result.figures.projects_woken_by_plan").isEqualTo(1);
+
+        assertThat(activity("crossed", 2)).last().isEqualTo(new ProjectWoken("crossed", "late-upgrade", nextNight, WokenBy.PLAN));
+        assertThat(infrastructure.count("SELECT count(*) FROM audit_log WHERE action = 'project.woken' AND subject_id = 'crossed' "
+                + "AND actor = 'job:inactive-projects'")).isOne();
+    }
+
+    @Test
     void requestsAScaleDownOncePerSleepForProjectsAsleepLongerThanConfigured() throws Exception {
         project("dormant", "sleepers", "2026-09-01T00:00:00Z", "2026-09-02T00:00:00Z");
         clock.set(NOV_1);
