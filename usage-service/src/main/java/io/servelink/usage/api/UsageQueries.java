@@ -5,6 +5,7 @@ import io.servelink.usage.api.UsageResponses.ProjectUsage;
 import io.r2dbc.spi.Readable;
 import io.servelink.usage.limits.TeamLimits;
 import io.servelink.usage.limits.TeamLimitsDirectory;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -22,8 +23,10 @@ class UsageQueries {
     private static final String PROJECT_USAGE = "SELECT p.project_id, p.team_slug, "
             + "CASE WHEN p.deleted_at IS NOT NULL THEN 'deleted' ELSE lower(p.status) END AS status, "
             + "coalesce(u.request_bytes, 0) AS request_bytes, coalesce(u.response_bytes, 0) AS response_bytes, "
-            + "coalesce(u.storage_bytes, 0) AS storage_bytes, coalesce(u.requests, 0) AS requests "
-            + "FROM projects p LEFT JOIN project_usage u ON u.project_id = p.project_id AND u.year = :year AND u.month = :month ";
+            + "coalesce(u.storage_bytes, 0) AS storage_bytes, coalesce(u.requests, 0) AS requests, "
+            + "coalesce(s.asleep, false) AS sleeping, CASE WHEN s.asleep THEN s.since END AS sleeping_since "
+            + "FROM projects p LEFT JOIN project_usage u ON u.project_id = p.project_id AND u.year = :year AND u.month = :month "
+            + "LEFT JOIN project_sleep s ON s.project_id = p.project_id ";
 
     /** The team's live projects, plus removed ones that have usage in the month. */
     private static final String TEAM_PROJECTS = "WHERE p.team_slug = :team AND (p.deleted_at IS NULL OR u.project_id IS NOT NULL) ";
@@ -111,7 +114,8 @@ class UsageQueries {
         long response = longOf(row, "response_bytes");
         return new ProjectUsage(row.get("project_id", String.class), row.get("status", String.class),
                 DataSize.of(request + response), DataSize.of(request), DataSize.of(response),
-                DataSize.of(longOf(row, "storage_bytes")), longOf(row, "requests"));
+                DataSize.of(longOf(row, "storage_bytes")), longOf(row, "requests"),
+                Boolean.TRUE.equals(row.get("sleeping", Boolean.class)), row.get("sleeping_since", Instant.class));
     }
 
     private static long longOf(Readable row, String column) {

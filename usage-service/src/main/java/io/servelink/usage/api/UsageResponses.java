@@ -3,6 +3,7 @@ package io.servelink.usage.api;
 import io.servelink.usage.limits.TeamLimits;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -40,9 +41,12 @@ final class UsageResponses {
         }
     }
 
-    /** One project's usage in a month. {@code status} is active, suspended or deleted. */
+    /**
+     * One project's usage in a month. {@code status} is active, suspended or deleted; {@code sleeping} whether it sleeps
+     * now (an inactive Free project), since {@code sleeping_since} (null while awake).
+     */
     record ProjectUsage(String projectId, String status, DataSize traffic, DataSize requestTraffic, DataSize responseTraffic,
-                        DataSize storage, long requests) {
+                        DataSize storage, long requests, boolean sleeping, Instant sleepingSince) {
     }
 
     /** One project's usage in a month with its daily traffic series. */

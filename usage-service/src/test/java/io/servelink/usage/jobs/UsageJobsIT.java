@@ -5,12 +5,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import io.servelink.contracts.events.EventEnvelope;
-import io.servelink.contracts.events.activity.ProjectSlept;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
@@ -26,8 +23,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +36,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The scheduled jobs through the operator trigger: storage from a Docker engine (WireMock), inactivity spells. */
+/**
+ * The scheduled jobs through the operator trigger: storage from a Docker engine (WireMock), the lock and the audit of
+ * runs. The sleep jobs have {@code SleepAndWakeIT}.
+ */
 @ServiceIT
 @Import(TestClockConfiguration.class)
 @TestPropertySource(properties = "servelink.jobs.enabled=false")
@@ -147,48 +145,6 @@ class UsageJobsIT {
         assertThat(scalar("SELECT count(*) FROM storage_measurements")).isEqualTo(before);
         assertThat(storage("shop", month)).isEqualTo(shop);
         DOCKER.verify(3, getRequestedFor(urlEqualTo(SYSTEM_DF)));
-    }
-
-    @Test
-    void reportsAnInactiveProjectOncePerSpellAndAgainAfterNewTrafficAndANewSpell() throws Exception {
-        Instant start = Instant.parse("2026-11-01T02:00:00Z");
-        execute("INSERT INTO projects (project_id, team_slug, hosts, status, source_partition, source_offset, updated_at, registered_at) VALUES "
-                + "('quiet', 'globex', '{}', 'ACTIVE', 0, 10, now(), TIMESTAMPTZ '2026-10-20T00:00:00Z'), "
-                + "('never', 'globex', '{}', 'ACTIVE', 0, 11, now(), TIMESTAMPTZ '2026-10-29T00:00:00Z'), "
-                + "('busy', 'globex', '{}', 'ACTIVE', 0, 12, now(), TIMESTAMPTZ '2026-10-01T00:00:00Z'), "
-                + "('paused', 'globex', '{}', 'SUSPENDED', 0, 13, now(), TIMESTAMPTZ '2026-10-01T00:00:00Z')");
-        execute("INSERT INTO project_activity (project_id, last_traffic_at) VALUES "
-                + "('quiet', TIMESTAMPTZ '2026-10-25T10:00:00Z'), ('busy', TIMESTAMPTZ '2026-10-31T23:00:00Z'), "
-                + "('shop', TIMESTAMPTZ '2099-01-01T00:00:00Z'), ('blog', TIMESTAMPTZ '2099-01-01T00:00:00Z'), "
-                + "('idle', TIMESTAMPTZ '2099-01-01T00:00:00Z')");
-        clock.set(start);
-
-        trigger("inactive-projects").expectStatus().isOk().expectBody()
-                .jsonPath("$.result.figures.projects_reported").isEqualTo(1);
-        trigger("inactive-projects").expectStatus().isOk().expectBody()
-                .jsonPath("$.result.figures.projects_reported").isEqualTo(0);
-
-        clock.set(start.plus(Duration.ofDays(2)));
-        trigger("inactive-projects").expectStatus().isOk().expectBody()
-                .jsonPath("$.result.figures.projects_reported").isEqualTo(1); // 'never', registered 2026-10-29 without traffic
-
-        execute("UPDATE project_activity SET last_traffic_at = TIMESTAMPTZ '2026-11-03T12:00:00Z' WHERE project_id = 'quiet'");
-        clock.set(start.plus(Duration.ofDays(4)));
-        trigger("inactive-projects").expectStatus().isOk().expectBody()
-                .jsonPath("$.result.figures.spells_ended").isEqualTo(1)
-                .jsonPath("$.result.figures.projects_reported").isEqualTo(0);
-
-        clock.set(Instant.parse("2026-11-09T02:00:00Z"));
-        trigger("inactive-projects").expectStatus().isOk().expectBody()
-                .jsonPath("$.result.figures.projects_reported").isEqualTo(2); // 'quiet' in its second spell, and 'busy'
-
-        List<EventEnvelope<ProjectSlept>> events = await().atMost(Duration.ofSeconds(20)).until(
-                () -> kafka.readEvents(infrastructure.topics().projectActivity(), ProjectSlept.class, Duration.ofMillis(700)),
-                list -> list.size() >= 4);
-        assertThat(events).extracting(e -> e.payload().projectId() + "@" + e.payload().inactiveSince())
-                .containsExactlyInAnyOrder("quiet@2026-10-25T10:00:00Z", "never@2026-10-29T00:00:00Z",
-                        "quiet@2026-11-03T12:00:00Z", "busy@2026-10-31T23:00:00Z");
-        assertThat(events).allSatisfy(e -> assertThat(e.payload().teamSlug()).isEqualTo("globex"));
     }
 
     @Test

@@ -59,6 +59,8 @@ class SecurityIT {
                 EndpointMatrix.teamRead("GET /api/usage/{team_slug}/export.csv"),
                 EndpointMatrix.teamRead("GET /api/usage/{team_slug}/report.pdf"),
                 EndpointMatrix.teamRead("GET /api/usage/{team_slug}/alert-thresholds"),
+                EndpointMatrix.teamRead("GET /api/usage/{team_slug}/projects/{project_id}/sleep"),
+                EndpointMatrix.billing("POST /api/usage/{team_slug}/projects/{project_id}/wake"),
                 EndpointMatrix.billing("PUT /api/usage/{team_slug}/alert-thresholds").body("{\"thresholds\": [50]}"),
                 EndpointMatrix.platform("POST /api/usage/admin/jobs/{job}", PlatformRole.OPERATOR)
                         .path("/api/usage/admin/jobs/no-such-job"));
