@@ -48,6 +48,11 @@ final class GatewayClient {
                 .exchangeToMono(GatewayClient::read).block(Duration.ofSeconds(60));
     }
 
+    Reply get(String host, String path, HttpHeaders headers) {
+        return client.get().uri(URI.create(base + path)).header(HttpHeaders.HOST, host).headers(all -> all.addAll(headers))
+                .exchangeToMono(GatewayClient::read).block(Duration.ofSeconds(60));
+    }
+
     private static Mono<Reply> read(ClientResponse response) {
         AtomicLong bytes = new AtomicLong();
         StringBuilder start = new StringBuilder();

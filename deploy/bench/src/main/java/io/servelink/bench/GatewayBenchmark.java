@@ -3,6 +3,9 @@ package io.servelink.bench;
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
+import io.servelink.contracts.events.activity.ProjectSleepState;
+import io.servelink.contracts.events.entitlements.TrafficPolicy;
+import io.servelink.contracts.events.limits.TeamUsageState;
 import io.servelink.contracts.events.projects.ProjectChanged;
 import io.servelink.contracts.events.projects.ProjectStatus;
 import io.servelink.infra.KafkaBroker;
@@ -15,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +61,10 @@ final class GatewayBenchmark {
     private static final String OFF_BOTH = "gateway metering off, both JVMs";
     private static final String ON_BOTH = "gateway metering on, both JVMs";
     static final String HOST = "bench.apps.localhost";
+    /** A project of a team over its traffic limit: the metered gateways answer it 402. */
+    private static final String BLOCKED_HOST = "bench-blocked.apps.localhost";
+    /** Other teams (and projects) whose states the metered gateways hold while measured. */
+    private static final int OTHER_TEAMS = 1000;
     private static final int CONNECTIONS = 32;
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 8);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
@@ -87,6 +96,9 @@ final class GatewayBenchmark {
                 registerProject(namespace);
                 for (int port : List.of(GATEWAY, GATEWAY_METERED, GATEWAY_TWIN, GATEWAY_METERED_TWIN)) {
                     awaitRouted(port);
+                }
+                for (int port : List.of(GATEWAY_METERED, GATEWAY_METERED_TWIN)) {
+                    awaitEnforcing(port);
                 }
                 for (String size : List.of("1k", "100k")) {
                     Map<String, Target> paths = new LinkedHashMap<>();
@@ -284,6 +296,9 @@ final class GatewayBenchmark {
                         "--servelink.kafka.provision-topics=true",
                         "--servelink.security.hmac-secret=benchmark-only-secret-0123456789-abcdefghij",
                         "--servelink.gateway.metering.enabled=" + metering,
+                        // the metered gateways enforce too (traffic limits, sleeping projects): their cost is measured together
+                        "--servelink.gateway.limits.enabled=" + metering,
+                        "--servelink.gateway.sleep.enabled=" + metering,
                         "--servelink.gateway.rate-limits.enabled=false", // the bare proxy path is measured
                         "--logging.level.root=WARN")).toList(),
                 logs);
@@ -292,16 +307,65 @@ final class GatewayBenchmark {
         return gateway;
     }
 
+    /**
+     * The measured project, and enforcement's state as a platform has it: {@value #OTHER_TEAMS} other teams' usage
+     * states (one in ten blocked this month) and as many other projects' sleep states (one in ten asleep), plus a
+     * blocked team's project the metered gateways must refuse ({@link #awaitEnforcing}). The measured project's team
+     * has a state of this month that does not block.
+     */
     private void registerProject(String namespace) throws Exception {
-        ProjectChanged project = new ProjectChanged("bench", "bench", List.of(HOST), URI.create("http://127.0.0.1:" + UPSTREAM),
-                ProjectStatus.ACTIVE);
+        TopicNames topics = new TopicNames(namespace);
+        EventCodec codec = new EventCodec();
+        String month = YearMonth.now(ZoneOffset.UTC).toString();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(new TopicNames(namespace).projects(), "bench",
-                    new EventCodec().encode(EventEnvelope.of(project, Instant.now())))).get(30, TimeUnit.SECONDS);
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < OTHER_TEAMS; i++) {
+                sent.add(send(producer, codec, topics.teamUsageState(), "team-" + i, teamState("team-" + i, month, i % 10 == 0)));
+                sent.add(send(producer, codec, topics.projectSleep(), "project-" + i,
+                        new ProjectSleepState("project-" + i, "team-" + i, i % 10 == 0, Instant.now(), 1)));
+            }
+            sent.add(send(producer, codec, topics.teamUsageState(), "bench", teamState("bench", month, false)));
+            sent.add(send(producer, codec, topics.teamUsageState(), "bench-blocked", teamState("bench-blocked", month, true)));
+            sent.add(send(producer, codec, topics.projects(), "bench-blocked", new ProjectChanged("bench-blocked", "bench-blocked",
+                    List.of(BLOCKED_HOST), URI.create("http://127.0.0.1:" + UPSTREAM), ProjectStatus.ACTIVE)));
+            sent.add(send(producer, codec, topics.projects(), "bench", new ProjectChanged("bench", "bench", List.of(HOST),
+                    URI.create("http://127.0.0.1:" + UPSTREAM), ProjectStatus.ACTIVE)));
+            for (java.util.concurrent.Future<?> future : sent) {
+                future.get(30, TimeUnit.SECONDS);
+            }
         }
+    }
+
+    private static java.util.concurrent.Future<?> send(KafkaProducer<String, byte[]> producer, EventCodec codec, String topic, String key,
+            io.servelink.contracts.events.Event payload) {
+        return producer.send(new ProducerRecord<>(topic, key, codec.encode(EventEnvelope.of(payload, Instant.now()))));
+    }
+
+    private static TeamUsageState teamState(String team, String month, boolean blocked) {
+        long limit = 10_000_000_000L;
+        return new TeamUsageState(team, month, "free", TrafficPolicy.STOP, 100, blocked ? limit : limit / 2, limit, blocked,
+                0, limit, false, Instant.now(), 1);
+    }
+
+    /** Waits until a metered gateway has the team states: it refuses the blocked team's project (402). */
+    private static void awaitEnforcing(int port) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/1k")).header("Host", BLOCKED_HOST)
+                .timeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < 120; i++) {
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 402) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("The gateway on port " + port + " never refused the blocked team's " + BLOCKED_HOST);
     }
 
     private static void awaitRouted(int port) throws InterruptedException {

@@ -24,6 +24,13 @@ public final class ProblemTypes {
     public static final URI CONFLICT = URI.create(BASE + "conflict");
     /** 503: a dependency (Kafka, the payment provider) is unavailable; {@code Retry-After} says when to retry. */
     public static final URI UNAVAILABLE = URI.create(BASE + "unavailable");
+    /**
+     * 402 at a project's host: the project's team reached its plan's traffic limit for the month; the gateway serves
+     * none of the team's projects until the limit rises or the month ends.
+     */
+    public static final URI TRAFFIC_LIMIT_REACHED = URI.create(BASE + "traffic-limit-reached");
+    /** 503 at a project's host: the project is asleep and is being woken; {@code Retry-After} says when to retry. */
+    public static final URI PROJECT_ASLEEP = URI.create(BASE + "project-asleep");
     /** 500: an unexpected error; the body never carries its details. */
     public static final URI INTERNAL = URI.create(BASE + "internal");
 
