@@ -18,10 +18,12 @@ import org.springframework.util.unit.DataSize;
  * @param websocketMaxFrameSize the largest WebSocket message payload a project's connection carries, either way: a
  *                     frame (or a message of continuation frames) above it closes the connection with status 1009
  *                     (message too big); applied to the gateway's side towards the client and towards the upstream
+ * @param http2Cleartext accept HTTP/2 in cleartext (h2c) next to HTTP/1.1, for gRPC without TLS ({@link IngressHttp2})
  */
 @ConfigurationProperties("servelink.gateway.ingress")
 record IngressSettings(@DefaultValue(".apps.localhost") String domainSuffix, @DefaultValue("60s") Duration upstreamReadTimeout,
-                       @DefaultValue("false") boolean observations, @DefaultValue("16MB") DataSize websocketMaxFrameSize) {
+                       @DefaultValue("false") boolean observations, @DefaultValue("16MB") DataSize websocketMaxFrameSize,
+                       @DefaultValue("false") boolean http2Cleartext) {
 
     IngressSettings {
         String suffix = domainSuffix.strip().toLowerCase(Locale.ROOT);
