@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Runs the benchmarks and writes {@code docs/benchmarks/results.md} and {@code results.png}.
- * Arguments: {@code --root=<repo>}, {@code --suites=gateway,ingestion,api}, {@code --events=N}.
+ * Arguments: {@code --root=<repo>}, {@code --suites=gateway,websocket,ingestion,api}, {@code --events=N}.
  */
 public final class Benchmarks {
 
@@ -23,7 +23,7 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
         Path root = Path.of(argument(args, "--root", System.getProperty("user.dir"))).toAbsolutePath();
-        Set<String> suites = Set.of(argument(args, "--suites", "gateway,ingestion,api").split(","));
+        Set<String> suites = Set.of(argument(args, "--suites", "gateway,websocket,ingestion,api").split(","));
         int events = Integer.parseInt(argument(args, "--events", "2000000"));
         Path logs = Files.createDirectories(root.resolve(".bench/logs"));
         Path out = Files.createDirectories(root.resolve("docs/benchmarks"));
@@ -36,6 +36,9 @@ public final class Benchmarks {
         }
         if (suites.contains("gateway")) {
             results.addAll(new GatewayBenchmark(root, logs, kafka).run());
+        }
+        if (suites.contains("websocket")) {
+            results.addAll(new WebSocketBenchmark(root, logs, kafka).run());
         }
         if (suites.contains("ingestion")) {
             results.addAll(new IngestionBenchmark(root, logs, postgres, kafka).run(events));

@@ -288,6 +288,11 @@ final class GatewayBenchmark {
     }
 
     private ServiceProcess startGateway(String namespace, boolean metering, int port) throws Exception {
+        return startGateway(root, logs, kafka, namespace, metering, port);
+    }
+
+    /** A gateway JVM from {@code gateway/target/gateway.jar}, rate limits off (the bare proxy path is measured), ready. */
+    static ServiceProcess startGateway(Path root, Path logs, KafkaBroker kafka, String namespace, boolean metering, int port) throws Exception {
         ServiceProcess gateway = new ServiceProcess("bench-gateway-metering-" + (metering ? "on" : "off"), port,
                 root.resolve("gateway/target/gateway.jar"),
                 java.util.stream.Stream.concat(java.util.stream.Stream.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"), JVM_EXTRA.stream()).toList(),
@@ -336,6 +341,19 @@ final class GatewayBenchmark {
             for (java.util.concurrent.Future<?> future : sent) {
                 future.get(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** Publishes an active project of team {@code bench} on the namespace's projects topic. */
+    static void registerProject(KafkaBroker kafka, String namespace, String projectId, String host, int upstreamPort) throws Exception {
+        ProjectChanged project = new ProjectChanged(projectId, "bench", List.of(host), URI.create("http://127.0.0.1:" + upstreamPort),
+                ProjectStatus.ACTIVE);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(new TopicNames(namespace).projects(), projectId,
+                    new EventCodec().encode(EventEnvelope.of(project, Instant.now())))).get(30, TimeUnit.SECONDS);
         }
     }
 

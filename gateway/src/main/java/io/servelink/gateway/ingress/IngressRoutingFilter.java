@@ -6,9 +6,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -17,6 +20,10 @@ import reactor.netty.http.client.HttpClient;
  * do gRPC calls (trailers) and project traffic while it is observed ({@code servelink.gateway.ingress.observations}:
  * the observation's own header filters carry the trace). Declared in place of the gateway's own routing filter
  * ({@link IngressRouting}).
+ * <p>
+ * A gRPC call goes to its upstream over HTTP/2, whatever the gateway's client speaks otherwise: with prior knowledge
+ * in cleartext (h2c) to an {@code http://} upstream, negotiated by TLS (ALPN) to an {@code https://} one. gRPC needs
+ * HTTP/2 end to end; the client's side is {@link IngressHttp2}.
  */
 class IngressRoutingFilter extends NettyRoutingFilter {
 
@@ -35,6 +42,16 @@ class IngressRoutingFilter extends NettyRoutingFilter {
     @Override
     public List<HttpHeadersFilter> getHeadersFilters() {
         return filters;
+    }
+
+    @Override
+    protected HttpClient getHttpClient(Route route, ServerWebExchange exchange) {
+        HttpClient client = super.getHttpClient(route, exchange);
+        if (!IngressProxy.isGrpc(exchange.getRequest())) {
+            return client;
+        }
+        java.net.URI upstream = exchange.getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+        return client.protocol("https".equalsIgnoreCase(upstream.getScheme()) ? HttpProtocol.H2 : HttpProtocol.H2C);
     }
 
     private boolean inOnePass(ServerWebExchange exchange) {
