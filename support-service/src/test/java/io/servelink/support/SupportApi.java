@@ -55,10 +55,19 @@ final class SupportApi {
     }
 
     void publish(String topic, String key, EventEnvelope<? extends Event> envelope) {
+        send(topic, key, codec.encode(envelope));
+    }
+
+    /** A tombstone (no value) on a compacted topic. */
+    void remove(String topic, String key) {
+        send(topic, key, null);
+    }
+
+    private void send(String topic, String key, byte[] value) {
         KafkaClients settings = KafkaClients.of(infra.kafka().bootstrapServers(),
                 new KafkaSettings(infra.topicNamespace(), "support-it", Duration.ofSeconds(10), false, 3));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producerConfig("test"))) {
-            producer.send(new ProducerRecord<>(topic, key, codec.encode(envelope))).get();
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
