@@ -30,14 +30,16 @@ final class UsageAlertMail {
 
     static PlatformEventNotifications.Letter render(UsageThresholdCrossed alert, Locale language) {
         ResourceBundle text = ResourceBundle.getBundle(TEMPLATES, language, NO_DEFAULT_LOCALE);
+        // numbers and month names in the language the text is written in: English for a language without templates
+        Locale written = text.getLocale().getLanguage().isEmpty() ? Locale.ENGLISH : text.getLocale();
         Map<String, String> values = Map.of(
                 "metric", text.getString("metric." + alert.metric().wire().toLowerCase(Locale.ROOT)),
                 "threshold", Integer.toString(alert.thresholdPercent()),
                 "team", alert.teamSlug(),
                 "project", alert.projectId() == null ? "" : alert.projectId(),
-                "usage", size(alert.usageBytes(), text, language),
-                "limit", size(alert.limitBytes(), text, language),
-                "period", month(alert.period(), language));
+                "usage", size(alert.usageBytes(), text, written),
+                "limit", size(alert.limitBytes(), text, written),
+                "period", month(alert.period(), written));
         String body = text.getString("greeting") + "\n\n"
                 + fill(text.getString(alert.projectId() == null ? "body.team" : "body.project"), values) + "\n"
                 + (alert.thresholdPercent() >= 100 ? text.getString("reached") + "\n" : "")
