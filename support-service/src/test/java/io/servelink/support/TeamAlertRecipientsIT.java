@@ -111,9 +111,9 @@ class TeamAlertRecipientsIT {
     void theNewestVersionOfATeamDecidesAndATombstoneReturnsItToTheLearnedContacts() throws Exception {
         publishTeam(new TeamChanged("glacier", "Glacier", List.of(new TeamMember("first@glacier.example", TeamRole.OWNER, "en")), 5));
         publishTeam(new TeamChanged("glacier", "Glacier", List.of(new TeamMember("second@glacier.example", TeamRole.OWNER, "en")), 7));
-        // an older version read late, and the newest read again, change nothing
-        publishTeam(new TeamChanged("glacier", "Glacier", List.of(new TeamMember("stale@glacier.example", TeamRole.OWNER, "en")), 6));
+        // the newest read again, and an older version read late, change nothing
         publishTeam(new TeamChanged("glacier", "Glacier", List.of(new TeamMember("second@glacier.example", TeamRole.OWNER, "en")), 7));
+        publishTeam(new TeamChanged("glacier", "Glacier", List.of(new TeamMember("stale@glacier.example", TeamRole.OWNER, "en")), 6));
         awaitTeamsConsumed();
         assertThat(infra.query("SELECT email, role, language FROM team_members WHERE team_slug = ?", "glacier"))
                 .containsExactly(Map.of("email", "second@glacier.example", "role", "owner", "language", "en"));
