@@ -57,6 +57,9 @@ class SecurityIT {
     private static final String ADMIN_PROJECTS = "/api/admin/projects";
     /** Replaced by a freshly registered project just before a row is called. */
     private static final String FRESH_PROJECT = "{fresh_project}";
+    private static final String ADMIN_TEAMS = "/api/admin/teams";
+    /** Replaced by a freshly published team just before a row is called. */
+    private static final String FRESH_TEAM = "{fresh_team}";
     private static final WireMockServer usageService = new WireMockServer(options().dynamicPort().gzipDisabled(true));
 
     static {
@@ -88,6 +91,10 @@ class SecurityIT {
                 operator("GET /api/admin/projects/{project_id}").path(ADMIN_PROJECTS + "/" + FRESH_PROJECT),
                 operator("PUT /api/admin/projects/{project_id}").path(ADMIN_PROJECTS + "/matrix-put").body(project("matrix-put")),
                 operator("DELETE /api/admin/projects/{project_id}").path(ADMIN_PROJECTS + "/" + FRESH_PROJECT),
+                operator("GET /api/admin/teams"),
+                operator("GET /api/admin/teams/{team_slug}").path(ADMIN_TEAMS + "/" + FRESH_TEAM),
+                operator("PUT /api/admin/teams/{team_slug}").path(ADMIN_TEAMS + "/matrix-put").body(team()),
+                operator("DELETE /api/admin/teams/{team_slug}").path(ADMIN_TEAMS + "/" + FRESH_TEAM),
                 EndpointMatrix.publicRead("GET /dev/token").path("/dev/token?team=matrix-team&role=member"),
                 // actuator: probes and the scraper's metrics are public; the index of endpoints needs a token
                 EndpointMatrix.anyUser("GET /actuator"),
@@ -118,9 +125,15 @@ class SecurityIT {
 
     @Test
     void everyCallerGetsTheExpectedStatusOnEveryEndpoint() {
-        List<String> failures = EndpointMatrix.run(port, table(), row -> row.path().contains(FRESH_PROJECT)
-                ? row.path(row.path().replace(FRESH_PROJECT, registered("matrix-" + UUID.randomUUID().toString().substring(0, 8))))
-                : row);
+        List<String> failures = EndpointMatrix.run(port, table(), row -> {
+            if (row.path().contains(FRESH_PROJECT)) {
+                return row.path(row.path().replace(FRESH_PROJECT, registered("matrix-" + UUID.randomUUID().toString().substring(0, 8))));
+            }
+            if (row.path().contains(FRESH_TEAM)) {
+                return row.path(row.path().replace(FRESH_TEAM, published("matrix-" + UUID.randomUUID().toString().substring(0, 8))));
+            }
+            return row;
+        });
         assertThat(failures).isEmpty();
     }
 
@@ -130,9 +143,11 @@ class SecurityIT {
     }
 
     @Test
-    void hostileInputOnTheOperatorApiNeverAnswers5xxNorLeaksNorChangesTheProjectsWhenRefused() {
+    void hostileInputOnTheOperatorApiNeverAnswers5xxNorLeaksNorChangesTheProjectsOrTeamsWhenRefused() {
         registered("matrix-kept");
-        List<Row> rows = table().stream().filter(row -> row.pattern().startsWith(ADMIN_PROJECTS) || row.pattern().equals("/dev/token"))
+        published("matrix-kept-team");
+        List<Row> rows = table().stream().filter(row -> row.pattern().startsWith(ADMIN_PROJECTS) || row.pattern().startsWith(ADMIN_TEAMS)
+                        || row.pattern().equals("/dev/token"))
                 .toList();
         try (KafkaConsumer<byte[], byte[]> offsets = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -167,6 +182,8 @@ class SecurityIT {
                 .badTokens("GET", "/dev/token", null)
                 .badRequest("PUT", ADMIN_PROJECTS + "/probe", operator, "{\"hosts\": ")
                 .badRequest("PUT", ADMIN_PROJECTS + "/Bad_Id", operator, project("bad"))
+                .badTokens("PUT", ADMIN_TEAMS + "/probe", team())
+                .badRequest("PUT", ADMIN_TEAMS + "/probe", operator, "{\"members\": ")
                 .badRequest("GET", "/dev/token?team=Bad_Team", operator, null)
                 // relayed to usage-service, which refuses it
                 .badRequest("GET", "/api/usage/" + EndpointMatrix.TEAM + "?month=13", TestTokens.member(EndpointMatrix.TEAM), null)
@@ -184,8 +201,32 @@ class SecurityIT {
                     .map(info -> new TopicPartition(topic, info.partition()))
                     .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
             Map<TopicPartition, Long> ends = offsets.endOffsets(partitions);
-            return registry.all() + " end offsets " + partitions.stream().map(ends::get).toList();
+            return registry.all() + " end offsets " + partitions.stream().map(ends::get).toList()
+                    + " teams end offsets " + endOffsets(offsets, kafka.topics().teams());
         };
+    }
+
+    private static List<Long> endOffsets(KafkaConsumer<byte[], byte[]> offsets, String topic) {
+        List<TopicPartition> partitions = offsets.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+        Map<TopicPartition, Long> ends = offsets.endOffsets(partitions);
+        return partitions.stream().map(ends::get).toList();
+    }
+
+    /** Publishes a team through the operator API and waits until this gateway reads it back. */
+    private String published(String teamSlug) {
+        String operator = TestTokens.platform(PlatformRole.OPERATOR);
+        HttpResponse<String> response = EndpointMatrix.Http.send(port, "PUT", ADMIN_TEAMS + "/" + teamSlug, operator, team());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> EndpointMatrix.Http.send(port, "GET", ADMIN_TEAMS + "/" + teamSlug, operator, null).statusCode() == 200);
+        return teamSlug;
+    }
+
+    private static String team() {
+        return """
+                {"name": "Matrix", "members": [{"email": "owner@matrix.example", "role": "owner", "language": "fr"}]}""";
     }
 
     /** Registers a project through the operator API and waits until this gateway's registry has it. */

@@ -61,4 +61,11 @@ final class SupportApi {
             return kafka.consumedAll(infra.topics().name(groupId), topic); // groups carry the namespace as topics do
         }
     }
+
+    /** A tombstone (no value) on a compacted topic. */
+    void remove(String topic, String key) {
+        try (TestKafka kafka = TestKafka.of(infra)) {
+            kafka.send(topic, key, null);
+        }
+    }
 }

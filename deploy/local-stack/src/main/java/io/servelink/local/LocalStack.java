@@ -5,6 +5,9 @@ import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.TopicNames;
 import io.servelink.contracts.events.projects.ProjectChanged;
 import io.servelink.contracts.events.projects.ProjectStatus;
+import io.servelink.contracts.events.teams.TeamChanged;
+import io.servelink.contracts.events.teams.TeamMember;
+import io.servelink.contracts.security.TeamRole;
 import io.servelink.infra.KafkaBroker;
 import io.servelink.infra.KafkaBrokers;
 import io.servelink.infra.PostgresServer;
@@ -34,7 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Starts the whole suite on one machine with embedded defaults: an embedded PostgreSQL (one database per
  * service), a real KRaft Kafka broker in this JVM, the gateway and the four services as child processes in the
  * {@code local} profile (payment-service with its simulated provider), a demo upstream, and demo data: team
- * {@code demo} with project {@code hello} at Host {@code hello.apps.localhost}. Ctrl+C stops everything.
+ * {@code demo} (an owner, an admin and a member) with project {@code hello} at Host {@code hello.apps.localhost}. Ctrl+C stops everything.
  *
  * <p>Arguments: {@code --root=<repository root>} (default: the working directory).
  */
@@ -134,18 +137,31 @@ public final class LocalStack {
         return root.resolve(module).resolve("target").resolve(module + ".jar");
     }
 
-    /** Team demo's project hello, served by the demo upstream at hello.apps.localhost. */
+    /**
+     * Team demo with an owner, an admin and a member (the addresses the local profile's /dev/token gives them, so the
+     * demo team's usage alerts have recipients), and its project hello, served by the demo upstream at
+     * hello.apps.localhost.
+     */
     private static void seedDemoData(KafkaBroker kafka) throws Exception {
+        TeamChanged demo = new TeamChanged("demo", "Demo", List.of(
+                new TeamMember("dev-demo-owner@servelink.local", TeamRole.OWNER, "en"),
+                new TeamMember("dev-demo-admin@servelink.local", TeamRole.ADMIN, "fr"),
+                new TeamMember("dev-demo-member@servelink.local", TeamRole.MEMBER, "en")), Instant.now().toEpochMilli());
         ProjectChanged hello = new ProjectChanged("hello", "demo", List.of("hello.apps.localhost"),
                 URI.create("http://127.0.0.1:" + DEMO_UPSTREAM), ProjectStatus.ACTIVE);
+        TopicNames topics = new TopicNames("");
+        EventCodec codec = new EventCodec();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            byte[] value = new EventCodec().encode(EventEnvelope.of(hello, Instant.now()));
-            producer.send(new ProducerRecord<>(new TopicNames("").projects(), "hello", value)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topics.teams(), "demo", codec.encode(EventEnvelope.of(demo, Instant.now()))))
+                    .get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topics.projects(), "hello", codec.encode(EventEnvelope.of(hello, Instant.now()))))
+                    .get(30, TimeUnit.SECONDS);
         }
-        say("Demo data: team 'demo', project 'hello' at Host hello.apps.localhost");
+        say("Demo data: team 'demo' (owner dev-demo-owner@, admin dev-demo-admin@ in French, member dev-demo-member@, all "
+                + "@servelink.local), project 'hello' at Host hello.apps.localhost");
     }
 
     /** A little traffic through the gateway so the demo team's usage is not empty. */

@@ -17,6 +17,7 @@ import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +38,18 @@ class PlatformEventNotifications {
     static final String USAGE_CONSUMER = "support-usage-alerts";
     static final String PAYMENTS_CONSUMER = "support-payments";
 
-    /** What to e-mail about one event. */
-    record Mail(String team, String subject, String body) {
+    /** What to e-mail about one event: to the team's recipients, written in each one's language. */
+    record Mail(String team, Function<Locale, Letter> letter) {
+
+        /** The same e-mail whatever the recipient's language. */
+        static Mail english(String team, String subject, String body) {
+            Letter letter = new Letter(subject, body);
+            return new Mail(team, language -> letter);
+        }
+    }
+
+    /** One e-mail's text. */
+    record Letter(String subject, String body) {
     }
 
     @Bean
@@ -64,25 +75,19 @@ class PlatformEventNotifications {
     private static Decoded decodeUsage(ConsumerRecord<String, byte[]> record, EventCodec codec) {
         EventEnvelope<UsageThresholdCrossed> envelope = codec.decode(record.value(), UsageThresholdCrossed.class);
         UsageThresholdCrossed alert = envelope.payload();
-        String metric = alert.metric().wire().toLowerCase(Locale.ROOT);
-        String scope = alert.projectId() == null ? "your team" : "project " + alert.projectId();
-        String subject = "Usage alert: " + metric + " at " + alert.thresholdPercent() + " % of the limit";
-        String body = "Hello,\n\n" + scope + " of team " + alert.teamSlug() + " has used " + alert.usageBytes() + " of "
-                + alert.limitBytes() + " bytes of " + metric + " in " + alert.period() + " (" + alert.thresholdPercent()
-                + " %).\nUpgrade to Pro or buy an add-on to raise the limit.\n\nServelink support";
-        return new Decoded(envelope.eventId(), new Mail(alert.teamSlug(), subject, body));
+        return new Decoded(envelope.eventId(), new Mail(alert.teamSlug(), language -> UsageAlertMail.render(alert, language)));
     }
 
     private static Decoded decodePayment(ConsumerRecord<String, byte[]> record, EventCodec codec) {
         EventEnvelope<PaymentEvent> envelope = codec.decode(record.value(), PaymentEvent.class);
         Mail mail = switch (envelope.payload()) {
-            case PaymentCompleted p -> new Mail(p.teamSlug(), "Payment received: " + money(p.amountMinor(), p.currency()),
+            case PaymentCompleted p -> Mail.english(p.teamSlug(), "Payment received: " + money(p.amountMinor(), p.currency()),
                     "Hello,\n\nwe received your payment of " + money(p.amountMinor(), p.currency()) + " for "
                             + purpose(p.purpose()) + " (payment " + p.paymentId() + ").\n\nServelink support");
-            case PaymentFailed p -> new Mail(p.teamSlug(), "Payment failed: " + money(p.amountMinor(), p.currency()),
+            case PaymentFailed p -> Mail.english(p.teamSlug(), "Payment failed: " + money(p.amountMinor(), p.currency()),
                     "Hello,\n\nyour payment of " + money(p.amountMinor(), p.currency()) + " for " + purpose(p.purpose())
                             + " failed (" + p.reason() + "). Nothing was charged; please try again.\n\nServelink support");
-            case PaymentCancelled p -> new Mail(p.teamSlug(), "Payment cancelled: " + money(p.amountMinor(), p.currency()),
+            case PaymentCancelled p -> Mail.english(p.teamSlug(), "Payment cancelled: " + money(p.amountMinor(), p.currency()),
                     "Hello,\n\nyour payment of " + money(p.amountMinor(), p.currency()) + " for " + purpose(p.purpose())
                             + " was cancelled.\n\nServelink support");
         };
@@ -135,9 +140,14 @@ class PlatformEventNotifications {
             return processed.firstDelivery(consumer, decoded.eventId())
                     .filter(Boolean::booleanValue)
                     .flatMapMany(first -> notifications.recipientsOf(decoded.mail().team()))
-                    .concatMap(recipient -> notifications.enqueue(consumer + ":" + decoded.eventId() + ":" + recipient,
-                            recipient, decoded.mail().subject(), decoded.mail().body()))
+                    .concatMap(recipient -> enqueue(decoded, recipient))
                     .then();
+        }
+
+        private Mono<Boolean> enqueue(Decoded decoded, Notifications.Recipient recipient) {
+            Letter letter = decoded.mail().letter().apply(recipient.language());
+            return notifications.enqueue(consumer + ":" + decoded.eventId() + ":" + recipient.email(), recipient.email(),
+                    letter.subject(), letter.body());
         }
     }
 }

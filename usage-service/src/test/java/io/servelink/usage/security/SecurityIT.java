@@ -61,6 +61,7 @@ class SecurityIT {
                 EndpointMatrix.teamRead("GET /api/usage/{team_slug}/alert-thresholds"),
                 EndpointMatrix.teamRead("GET /api/usage/{team_slug}/projects/{project_id}/sleep"),
                 EndpointMatrix.billing("POST /api/usage/{team_slug}/projects/{project_id}/wake"),
+                EndpointMatrix.teamRead("GET /api/usage/{team_slug}/alerts"),
                 EndpointMatrix.billing("PUT /api/usage/{team_slug}/alert-thresholds").body("{\"thresholds\": [50]}"),
                 EndpointMatrix.platform("POST /api/usage/admin/jobs/{job}", PlatformRole.OPERATOR)
                         .path("/api/usage/admin/jobs/no-such-job"));
@@ -107,6 +108,7 @@ class SecurityIT {
                 .badRequest("PUT", "/api/usage/" + TEAM + "/alert-thresholds", owner, "{\"thresholds\": ")
                 .badRequest("PUT", "/api/usage/" + TEAM + "/alert-thresholds", owner, "{\"thresholds\": [\"half\"]}")
                 .badRequest("GET", "/api/usage/" + TEAM + "/daily?month=2026-13", owner, null)
+                .badRequest("GET", "/api/usage/" + TEAM + "/alerts?limit=many", owner, null)
                 .assertNothingLeaked(output);
     }
 
