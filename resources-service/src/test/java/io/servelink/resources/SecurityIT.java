@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.infra.test.TestTokens;
 import io.servelink.infra.test.security.EndpointMatrix;
+import io.servelink.infra.test.security.EndpointMatrix.Expect;
 import io.servelink.infra.test.security.EndpointMatrix.Row;
 import io.servelink.infra.test.security.HostileInput;
 import io.servelink.infra.test.security.SecretsProbe;
@@ -47,6 +48,10 @@ class SecurityIT extends ResourcesITSupport {
                         .body("{\"resource_type\": \"ram\", \"quantity\": 1, \"payment_method\": \"credit_card\"}"),
                 EndpointMatrix.billing("DELETE /api/resources/{team_slug}/cancel/{resource_id}"),
                 EndpointMatrix.billing("POST /api/resources/{team_slug}/upgrade").body("{\"payment_method\": \"credit_card\"}"),
+                EndpointMatrix.teamRead("GET /api/resources/{team_slug}/spend-control"),
+                // the owner's alone: an admin manages billing, not how far the owner's bill may run
+                EndpointMatrix.billing("PUT /api/resources/{team_slug}/spend-control").with(ADMIN, Expect.FORBIDDEN)
+                        .body("{\"traffic_hard_cap_percent\": 150}"),
                 EndpointMatrix.platform("POST /api/resources/admin/jobs/{job}", PlatformRole.OPERATOR)
                         .path("/api/resources/admin/jobs/expiry"));
     }

@@ -1,5 +1,6 @@
 package io.servelink.resources.addon;
 
+import io.servelink.contracts.events.entitlements.TrafficPolicy;
 import io.servelink.resources.catalog.AddonType;
 import io.servelink.resources.catalog.Plan;
 import java.util.List;
@@ -11,12 +12,17 @@ import java.util.List;
 record Available(String teamSlug, String plan, boolean canPurchase, String reason, int minQuantity, int maxQuantity,
                  List<PlanOffer> plans, List<AddonOffer> addons) {
 
+    /**
+     * A plan on sale. {@code trafficPolicy}: {@code stop}, the team's projects stop being served at 100 % of the
+     * month's traffic; {@code soft}, they stay served (the overage is shown) unless the owner sets a hard cap.
+     */
     record PlanOffer(String id, String name, long trafficBytes, long storageBytes, long ramMb, int cpuCores, long priceMinor,
-                     String currency, long periodDays) {
+                     String currency, long periodDays, TrafficPolicy trafficPolicy) {
 
         static PlanOffer of(Plan plan, long periodDays) {
             return new PlanOffer(plan.id(), plan.name(), plan.allowance().trafficBytes(), plan.allowance().storageBytes(),
-                    plan.allowance().ramMb(), plan.allowance().cpuCores(), plan.priceMinor(), plan.currency(), periodDays);
+                    plan.allowance().ramMb(), plan.allowance().cpuCores(), plan.priceMinor(), plan.currency(), periodDays,
+                    plan.trafficPolicy());
         }
     }
 

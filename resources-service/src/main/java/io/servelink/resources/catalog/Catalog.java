@@ -1,6 +1,7 @@
 package io.servelink.resources.catalog;
 
 import io.r2dbc.spi.Readable;
+import io.servelink.contracts.events.entitlements.TrafficPolicy;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -22,13 +23,13 @@ public class Catalog {
     }
 
     public Flux<Plan> plans() {
-        return db.sql("SELECT id, name, " + ALLOWANCE + " FROM plans ORDER BY price_minor, id")
+        return db.sql("SELECT id, name, traffic_policy, " + ALLOWANCE + " FROM plans ORDER BY price_minor, id")
                 .map((row, meta) -> plan(row)).all();
     }
 
     /** The plan with this id; a missing plan is a broken catalog, not a client error. */
     public Mono<Plan> plan(String id) {
-        return db.sql("SELECT id, name, " + ALLOWANCE + " FROM plans WHERE id = :id").bind("id", id)
+        return db.sql("SELECT id, name, traffic_policy, " + ALLOWANCE + " FROM plans WHERE id = :id").bind("id", id)
                 .map((row, meta) -> plan(row)).one()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("Plan '" + id + "' is missing from the catalog")));
     }
@@ -46,7 +47,14 @@ public class Catalog {
 
     private static Plan plan(Readable row) {
         return new Plan(row.get("id", String.class), row.get("name", String.class), allowance(row),
-                row.get("price_minor", Long.class), row.get("currency", String.class).strip());
+                row.get("price_minor", Long.class), row.get("currency", String.class).strip(), trafficPolicy(row));
+    }
+
+    /** A policy the code does not know is a broken catalog (the column's check constraint lists the known ones). */
+    private static TrafficPolicy trafficPolicy(Readable row) {
+        String wire = row.get("traffic_policy", String.class);
+        return TrafficPolicy.fromWire(wire)
+                .orElseThrow(() -> new IllegalStateException("Plan '" + row.get("id", String.class) + "' has an unknown traffic policy '" + wire + "'"));
     }
 
     private static AddonType addonType(Readable row) {

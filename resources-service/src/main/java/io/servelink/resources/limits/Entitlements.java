@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Computes a team's effective limits (plan plus active add-ons) and publishes them: every change of a team's
+ * Computes a team's effective limits (plan plus active add-ons, the plan's traffic policy and the owner's hard cap)
+ * and publishes them: every change of a team's
  * entitlements calls {@link #publish} in its own transaction, with the team's row locked, so the snapshot on the
  * compacted topic is always the full state of that transaction under the next version.
  */
@@ -69,7 +70,7 @@ public class Entitlements {
                     addon.expiresAt(), addon.allowance()));
             total = total.plus(addon.allowance());
         }
-        return new TeamLimits(subscription.teamSlug(), subscription.plan(), subscription.proValidUntil(), subscription.version(),
-                List.copyOf(items), TeamLimits.Totals.of(total));
+        return TeamLimits.of(subscription.teamSlug(), subscription.plan(), subscription.proValidUntil(), subscription.version(),
+                List.copyOf(items), TeamLimits.Totals.of(total), plan.trafficPolicy(), subscription.trafficHardCapPercent());
     }
 }

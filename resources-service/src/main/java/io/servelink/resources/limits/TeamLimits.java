@@ -1,17 +1,32 @@
 package io.servelink.resources.limits;
 
 import io.servelink.contracts.events.entitlements.EntitlementsChanged;
+import io.servelink.contracts.events.entitlements.TrafficPolicy;
 import io.servelink.resources.catalog.Allowance;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * A team's effective limits: its plan plus each active add-on, itemised, and their totals.
+ * A team's effective limits: its plan plus each active add-on, itemised, and their totals, and what happens when its
+ * traffic reaches the limit.
  *
- * @param validUntil end of the paid Pro period (null on Free)
- * @param version    the entitlements version last published
+ * @param validUntil            end of the paid Pro period (null on Free)
+ * @param version               the entitlements version last published
+ * @param trafficPolicy         the plan's policy at 100 % of the traffic limit
+ * @param trafficHardCapPercent the owner's spend control (soft plans only; null for none, and always null on a
+ *                              stopping plan)
+ * @param trafficStopPercent    the percent of the traffic limit at which the team's projects stop being served; null
+ *                              when they never stop
  */
-public record TeamLimits(String teamSlug, String plan, Instant validUntil, long version, List<Item> items, Totals totals) {
+public record TeamLimits(String teamSlug, String plan, Instant validUntil, long version, List<Item> items, Totals totals,
+                         TrafficPolicy trafficPolicy, Integer trafficHardCapPercent, Integer trafficStopPercent) {
+
+    static TeamLimits of(String teamSlug, String plan, Instant validUntil, long version, List<Item> items, Totals totals,
+                         TrafficPolicy policy, Integer storedHardCapPercent) {
+        Integer cap = policy == TrafficPolicy.SOFT ? storedHardCapPercent : null;
+        Integer stop = policy == TrafficPolicy.STOP ? Integer.valueOf(100) : cap;
+        return new TeamLimits(teamSlug, plan, validUntil, version, items, totals, policy, cap, stop);
+    }
 
     /** One source of limits: the plan ({@code source = plan}) or an active add-on ({@code source = addon}). */
     public record Item(String source, String id, String resourceType, Integer quantity, Instant expiresAt,
@@ -34,6 +49,7 @@ public record TeamLimits(String teamSlug, String plan, Instant validUntil, long 
     }
 
     public EntitlementsChanged toEvent(long newVersion) {
-        return new EntitlementsChanged(teamSlug, plan, validUntil, newVersion, totals.allowance().toEffectiveLimits());
+        return new EntitlementsChanged(teamSlug, plan, validUntil, newVersion, totals.allowance().toEffectiveLimits(),
+                trafficPolicy, trafficHardCapPercent);
     }
 }

@@ -8,12 +8,14 @@ import java.time.Instant;
  * A team's plan. Every team starts on Free; a paid Pro period lasts {@code period}; after {@code proValidUntil}
  * plus the grace period the team falls back to Free.
  *
- * @param version the entitlements version last published for the team (0: nothing published yet)
+ * @param version               the entitlements version last published for the team (0: nothing published yet)
+ * @param trafficHardCapPercent the owner's spend control: traffic stops at this percent of the limit on a plan whose
+ *                              policy is soft; null for none. Kept across plan changes, without effect on a stopping plan.
  */
-public record Subscription(String teamSlug, String plan, Instant proValidUntil, long version) {
+public record Subscription(String teamSlug, String plan, Instant proValidUntil, long version, Integer trafficHardCapPercent) {
 
     public static Subscription free(String teamSlug) {
-        return new Subscription(teamSlug, Plan.FREE, null, 0);
+        return new Subscription(teamSlug, Plan.FREE, null, 0, null);
     }
 
     public boolean isPro() {
@@ -26,7 +28,7 @@ public record Subscription(String teamSlug, String plan, Instant proValidUntil, 
      */
     public Subscription proPaid(Instant now, Duration period) {
         Instant from = isPro() && proValidUntil != null ? proValidUntil : now;
-        return new Subscription(teamSlug, Plan.PRO, from.plus(period), version);
+        return new Subscription(teamSlug, Plan.PRO, from.plus(period), version, trafficHardCapPercent);
     }
 
     /** True when the team is Pro, its period ended and the grace period is over too. */
@@ -35,6 +37,6 @@ public record Subscription(String teamSlug, String plan, Instant proValidUntil, 
     }
 
     public Subscription lapse() {
-        return new Subscription(teamSlug, Plan.FREE, null, version);
+        return new Subscription(teamSlug, Plan.FREE, null, version, trafficHardCapPercent);
     }
 }

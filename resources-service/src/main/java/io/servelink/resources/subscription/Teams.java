@@ -3,6 +3,7 @@ package io.servelink.resources.subscription;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,7 +24,7 @@ public class Teams {
 
     /** The team's subscription; a team the database does not know is on Free. */
     public Mono<Subscription> find(String teamSlug) {
-        return db.sql("SELECT slug, plan, pro_valid_until, entitlements_version FROM teams WHERE slug = :slug")
+        return db.sql("SELECT slug, plan, pro_valid_until, entitlements_version, traffic_hard_cap_percent FROM teams WHERE slug = :slug")
                 .bind("slug", teamSlug)
                 .map((row, meta) -> subscription(row)).one()
                 .defaultIfEmpty(Subscription.free(teamSlug));
@@ -36,7 +37,7 @@ public class Teams {
                 .bind("slug", teamSlug)
                 .bind("now", now)
                 .fetch().rowsUpdated()
-                .then(db.sql("SELECT slug, plan, pro_valid_until, entitlements_version FROM teams WHERE slug = :slug FOR UPDATE")
+                .then(db.sql("SELECT slug, plan, pro_valid_until, entitlements_version, traffic_hard_cap_percent FROM teams WHERE slug = :slug FOR UPDATE")
                         .bind("slug", teamSlug)
                         .map((row, meta) -> subscription(row)).one());
     }
@@ -49,6 +50,15 @@ public class Teams {
                 .bind("slug", subscription.teamSlug());
         spec = subscription.proValidUntil() == null ? spec.bindNull("until", Instant.class) : spec.bind("until", subscription.proValidUntil());
         return spec.fetch().rowsUpdated().then();
+    }
+
+    /** Stores the owner's traffic hard cap in percent of the limit (null: none) of a locked team. */
+    public Mono<Void> saveTrafficHardCap(String teamSlug, Integer percent, Instant now) {
+        return db.sql("UPDATE teams SET traffic_hard_cap_percent = :percent, updated_at = :now WHERE slug = :slug")
+                .bind("percent", Parameter.fromOrEmpty(percent, Integer.class))
+                .bind("now", now)
+                .bind("slug", teamSlug)
+                .fetch().rowsUpdated().then();
     }
 
     /** Takes the next entitlements version of a locked team. */
@@ -67,6 +77,7 @@ public class Teams {
 
     private static Subscription subscription(Readable row) {
         return new Subscription(row.get("slug", String.class), row.get("plan", String.class),
-                row.get("pro_valid_until", Instant.class), row.get("entitlements_version", Long.class));
+                row.get("pro_valid_until", Instant.class), row.get("entitlements_version", Long.class),
+                row.get("traffic_hard_cap_percent", Integer.class));
     }
 }

@@ -132,7 +132,7 @@ class AnalyticsController {
         return guard.member(teamSlug)
                 .then(Mono.zip(usage.teamMonth(teamSlug, period), dailySeries(teamSlug, period)))
                 .flatMap(found -> Mono.fromCallable(() -> UsageReportPdf.render(
-                                UsageController.teamTotals(teamSlug, period, found.getT1().projects(), found.getT1().limits()),
+                                UsageController.teamTotals(teamSlug, period, found.getT1()),
                                 found.getT2().days(), clock.instant()))
                         .subscribeOn(Schedulers.boundedElastic()))
                 .map(pdf -> ResponseEntity.ok()

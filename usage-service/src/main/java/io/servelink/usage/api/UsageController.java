@@ -9,6 +9,7 @@ import io.servelink.usage.api.UsageResponses.Percent;
 import io.servelink.usage.api.UsageResponses.ProjectUsage;
 import io.servelink.usage.api.UsageResponses.ProjectUsageDetail;
 import io.servelink.usage.api.UsageResponses.TeamUsage;
+import io.servelink.usage.api.UsageResponses.TrafficState;
 import io.servelink.usage.limits.TeamLimits;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -44,7 +45,7 @@ class UsageController {
         YearMonth period = parseMonth(month);
         return guard.member(teamSlug)
                 .then(queries.teamMonth(teamSlug, period))
-                .map(found -> teamTotals(teamSlug, period, found.projects(), found.limits()));
+                .map(found -> teamTotals(teamSlug, period, found));
     }
 
     @GetMapping("/projects/{project_id}")
@@ -63,12 +64,16 @@ class UsageController {
         return Months.parse(month, clock);
     }
 
-    static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects, TeamLimits teamLimits) {
+    static TeamUsage teamTotals(String teamSlug, YearMonth month, UsageQueries.TeamMonth found) {
+        return teamTotals(teamSlug, month, found.projects(), found.limits(), found.trafficBlocked());
+    }
+
+    static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects, TeamLimits teamLimits, boolean trafficBlocked) {
         long traffic = projects.stream().mapToLong(p -> p.traffic().bytes()).sum();
         long storage = projects.stream().mapToLong(p -> p.storage().bytes()).sum();
         long requests = projects.stream().mapToLong(ProjectUsage::requests).sum();
         return new TeamUsage(teamSlug, month.toString(), DataSize.of(traffic), DataSize.of(storage), requests,
                 Limits.of(teamLimits), new Percent(Percent.of(traffic, teamLimits.trafficBytesPerMonth()),
-                Percent.of(storage, teamLimits.storageBytes())), projects);
+                Percent.of(storage, teamLimits.storageBytes())), TrafficState.of(teamLimits, traffic, trafficBlocked), projects);
     }
 }

@@ -35,14 +35,19 @@ class UsageQueries {
      * The team's limits joined to each of its projects' usage: one row per project, or one row of limits alone for a
      * team without projects; limits columns are null when the team has no entitlements snapshot.
      */
-    private static final String TEAM_MONTH = "SELECT " + TeamLimitsDirectory.COLUMNS + ", pu.* "
+    private static final String TEAM_MONTH = "SELECT " + TeamLimitsDirectory.COLUMNS + ", "
+            + "coalesce(s.traffic_blocked, false) AS state_traffic_blocked, pu.* "
             + "FROM (SELECT CAST(:team AS text) AS team_slug) t "
             + "LEFT JOIN team_limits l ON l.team_slug = t.team_slug "
+            + "LEFT JOIN team_usage_state s ON s.team_slug = t.team_slug AND s.period = :period "
             + "LEFT JOIN LATERAL (" + PROJECT_USAGE + TEAM_PROJECTS + ") pu ON true "
             + "ORDER BY pu.project_id";
 
-    /** A team's projects in a month, with the limits they count against. */
-    record TeamMonth(List<ProjectUsage> projects, TeamLimits limits) {
+    /**
+     * A team's projects in a month, with the limits they count against, and whether the usage state published for
+     * that month stops the team's projects (what the gateway enforces).
+     */
+    record TeamMonth(List<ProjectUsage> projects, TeamLimits limits, boolean trafficBlocked) {
     }
 
     private final DatabaseClient db;
@@ -62,19 +67,20 @@ class UsageQueries {
                 .bind("team", teamSlug)
                 .bind("year", month.getYear())
                 .bind("month", month.getMonthValue())
+                .bind("period", month.toString())
                 .map(row -> new TeamMonthRow(row.get("project_id", String.class) == null ? null : projectUsage(row),
-                        limits.of(row, teamSlug)))
+                        limits.of(row, teamSlug), Boolean.TRUE.equals(row.get("state_traffic_blocked", Boolean.class))))
                 .all()
                 .collectList()
                 .map(rows -> {
                     List<ProjectUsage> projects = new ArrayList<>(rows.size());
                     rows.stream().map(TeamMonthRow::project).filter(Objects::nonNull).forEach(projects::add);
-                    return new TeamMonth(projects, rows.getFirst().limits());
+                    return new TeamMonth(projects, rows.getFirst().limits(), rows.getFirst().trafficBlocked());
                 });
     }
 
     /** One row of {@link #TEAM_MONTH}: a project, or null for a team without any. */
-    private record TeamMonthRow(ProjectUsage project, TeamLimits limits) {
+    private record TeamMonthRow(ProjectUsage project, TeamLimits limits, boolean trafficBlocked) {
     }
 
     /** The team's live projects, plus removed ones that have usage in the month. */

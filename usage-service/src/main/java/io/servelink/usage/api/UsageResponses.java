@@ -1,5 +1,6 @@
 package io.servelink.usage.api;
 
+import io.servelink.contracts.events.entitlements.TrafficPolicy;
 import io.servelink.usage.limits.TeamLimits;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -13,9 +14,24 @@ final class UsageResponses {
     private UsageResponses() {
     }
 
-    /** A team's usage in a month: totals over its projects, and each project. */
+    /** A team's usage in a month: totals over its projects, its traffic state, and each project. */
     record TeamUsage(String teamSlug, String month, DataSize traffic, DataSize storage, long requests, Limits limits, Percent percent,
-                     List<ProjectUsage> projects) {
+                     TrafficState trafficState, List<ProjectUsage> projects) {
+    }
+
+    /**
+     * What happens to the team's traffic: {@code policy} {@code stop} (projects stop being served at 100 %) or
+     * {@code soft} (served past it); {@code hard_cap_percent} the owner's cap under {@code soft} (null for none);
+     * {@code stop_percent} the percent of the limit at which projects stop (null: never); {@code blocked} whether the
+     * team's projects are not served in this month (the state the gateway enforces); {@code overage} the traffic above
+     * 100 % of the limit (0 below it).
+     */
+    record TrafficState(TrafficPolicy policy, Integer hardCapPercent, Integer stopPercent, boolean blocked, DataSize overage) {
+
+        static TrafficState of(TeamLimits limits, long trafficBytes, boolean blocked) {
+            return new TrafficState(limits.trafficPolicy(), limits.trafficPolicy() == TrafficPolicy.SOFT ? limits.trafficHardCapPercent() : null,
+                    limits.trafficStopPercent(), blocked, DataSize.of(limits.trafficOverageAt(trafficBytes)));
+        }
     }
 
     /**

@@ -23,7 +23,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Keeps {@code team_limits} at each team's latest entitlements snapshot from the compacted topic. A snapshot
+ * Keeps {@code team_limits} at each team's latest entitlements snapshot from the compacted topic (limits, traffic
+ * policy, the owner's hard cap). A snapshot
  * replaces the row only when its {@code version} is higher, so redelivery, replay from the beginning and
  * out-of-order snapshots leave the newest one in place (idempotent without a ledger). Teams whose limits
  * changed are checked against their usage after the commit. Tombstones are ignored: a team's limits fall back
@@ -84,11 +85,13 @@ final class EntitlementsIngestion implements KafkaBatchConsumer.BatchHandler {
 
     /** Emits the team when its row changed. */
     private Mono<String> upsert(EntitlementsChanged snapshot) {
-        return db.sql("INSERT INTO team_limits (team_slug, plan, traffic_bytes_per_month, storage_bytes, valid_until, version, updated_at) "
-                        + "VALUES (:team, :plan, :traffic, :storage, :validUntil, :version, :now) "
+        return db.sql("INSERT INTO team_limits (team_slug, plan, traffic_bytes_per_month, storage_bytes, valid_until, version, updated_at, "
+                        + "traffic_policy, traffic_hard_cap_percent) "
+                        + "VALUES (:team, :plan, :traffic, :storage, :validUntil, :version, :now, :policy, :hardCap) "
                         + "ON CONFLICT (team_slug) DO UPDATE SET plan = EXCLUDED.plan, "
                         + "traffic_bytes_per_month = EXCLUDED.traffic_bytes_per_month, storage_bytes = EXCLUDED.storage_bytes, "
-                        + "valid_until = EXCLUDED.valid_until, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at "
+                        + "valid_until = EXCLUDED.valid_until, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, "
+                        + "traffic_policy = EXCLUDED.traffic_policy, traffic_hard_cap_percent = EXCLUDED.traffic_hard_cap_percent "
                         + "WHERE team_limits.version < EXCLUDED.version")
                 .bind("team", snapshot.teamSlug())
                 .bind("plan", snapshot.plan() == null ? "unknown" : snapshot.plan())
@@ -97,6 +100,8 @@ final class EntitlementsIngestion implements KafkaBatchConsumer.BatchHandler {
                 .bind("validUntil", Parameter.fromOrEmpty(snapshot.validUntil(), Instant.class))
                 .bind("version", snapshot.version())
                 .bind("now", clock.instant())
+                .bind("policy", snapshot.trafficPolicy().wire())
+                .bind("hardCap", Parameter.fromOrEmpty(snapshot.trafficHardCapPercent(), Integer.class))
                 .fetch().rowsUpdated()
                 .filter(rows -> rows > 0)
                 .map(rows -> snapshot.teamSlug());

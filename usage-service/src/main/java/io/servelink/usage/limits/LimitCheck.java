@@ -27,7 +27,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Checks teams' usage in the current UTC month against their limits and raises each reached threshold once.
+ * Checks teams' usage in the current UTC month against their limits: publishes each team's usage state when it
+ * changed ({@link TeamUsageStates}: the state the gateway enforces, first, as it is the urgent part) and raises each
+ * reached threshold once.
  * Exactly once across restarts, replicas and concurrent checks: the alert's row in {@code usage_alerts}
  * (unique per team, scope, metric, period and threshold) and its outbox row are written in one transaction, and
  * {@code INSERT ... ON CONFLICT DO NOTHING} decides which check gets to write them; the other writes nothing.
@@ -43,28 +45,31 @@ public class LimitCheck {
     private final TopicNames topics;
     private final TeamLimitsDirectory limits;
     private final AlertThresholds thresholds;
+    private final TeamUsageStates states;
     private final Clock clock;
     private final Counter published;
 
     LimitCheck(DatabaseClient db, TransactionalOperator transactions, Outbox outbox, TopicNames topics, TeamLimitsDirectory limits,
-               AlertThresholds thresholds, Clock clock, MeterRegistry registry) {
+               AlertThresholds thresholds, TeamUsageStates states, Clock clock, MeterRegistry registry) {
         this.db = db;
         this.transactions = transactions;
         this.outbox = outbox;
         this.topics = topics;
         this.limits = limits;
         this.thresholds = thresholds;
+        this.states = states;
         this.clock = clock;
         this.published = Counter.builder("servelink.usage.alerts.published").description("Usage threshold alerts raised").register(registry);
     }
 
     /** What a check did. */
-    public record Outcome(long teamsChecked, long alertsRaised) {
+    public record Outcome(long teamsChecked, long alertsRaised, long statesPublished) {
 
-        static final Outcome NONE = new Outcome(0, 0);
+        static final Outcome NONE = new Outcome(0, 0, 0);
 
         Outcome plus(Outcome other) {
-            return new Outcome(teamsChecked + other.teamsChecked, alertsRaised + other.alertsRaised);
+            return new Outcome(teamsChecked + other.teamsChecked, alertsRaised + other.alertsRaised,
+                    statesPublished + other.statesPublished);
         }
     }
 
@@ -106,12 +111,17 @@ public class LimitCheck {
     }
 
     private Mono<Outcome> checkTeams(Set<String> teams, YearMonth period) {
+        return states.refresh(teams, period)
+                .flatMap(statesPublished -> raiseAlerts(teams, period)
+                        .map(raised -> new Outcome(teams.size(), raised, statesPublished)));
+    }
+
+    private Mono<Long> raiseAlerts(Set<String> teams, YearMonth period) {
         return Mono.zip(usageOf(teams, period), limits.of(teams), thresholds.effective(teams), alreadyRaised(teams, period))
                 .map(t -> newCrossings(teams, t.getT1(), t.getT2(), t.getT3(), t.getT4()))
                 .flatMapMany(crossings -> Flux.fromIterable(crossings.entrySet()))
                 .concatMap(team -> raise(team.getValue(), period))
-                .reduce(0L, Long::sum)
-                .map(raised -> new Outcome(teams.size(), raised));
+                .reduce(0L, Long::sum);
     }
 
     private static Map<String, List<Crossing>> newCrossings(Set<String> teams, Map<String, List<ProjectUsage>> usage,

@@ -24,6 +24,7 @@ class LimitCheckJob implements Job {
     @Override
     public Mono<JobResult> run() {
         return check.checkAll().map(outcome -> JobResult.completed(Map.of(
-                "teams_checked", outcome.teamsChecked(), "alerts_raised", outcome.alertsRaised())));
+                "teams_checked", outcome.teamsChecked(), "alerts_raised", outcome.alertsRaised(),
+                "states_published", outcome.statesPublished())));
     }
 }

@@ -33,7 +33,8 @@ class LimitCheckTrigger implements DisposableBean {
                 .bufferTimeout(1_000, settings.checkWindow())
                 .map(LimitCheckTrigger::merge)
                 .concatMap(change -> check.check(change)
-                        .doOnNext(outcome -> log.debug("Limit check of {} teams raised {} alerts", outcome.teamsChecked(), outcome.alertsRaised()))
+                        .doOnNext(outcome -> log.debug("Limit check of {} teams published {} states and raised {} alerts",
+                                outcome.teamsChecked(), outcome.statesPublished(), outcome.alertsRaised()))
                         .onErrorResume(e -> {
                             log.warn("Limit check after a usage change failed; the daily check will cover it", e);
                             return Mono.empty();

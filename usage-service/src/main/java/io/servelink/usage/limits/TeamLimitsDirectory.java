@@ -1,6 +1,7 @@
 package io.servelink.usage.limits;
 
 import io.r2dbc.spi.Readable;
+import io.servelink.contracts.events.entitlements.TrafficPolicy;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -8,7 +9,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** Each team's effective limits: its latest entitlements snapshot, or the Free defaults. */
+/** Each team's effective limits and traffic policy: its latest entitlements snapshot, or the Free defaults. */
 @Component
 public class TeamLimitsDirectory {
 
@@ -25,7 +26,8 @@ public class TeamLimitsDirectory {
      * own (a team's usage and its limits in one round trip).
      */
     public static final String COLUMNS = "l.plan AS limits_plan, l.traffic_bytes_per_month AS limits_traffic_bytes_per_month, "
-            + "l.storage_bytes AS limits_storage_bytes, l.version AS limits_version";
+            + "l.storage_bytes AS limits_storage_bytes, l.version AS limits_version, l.traffic_policy AS limits_traffic_policy, "
+            + "l.traffic_hard_cap_percent AS limits_traffic_hard_cap_percent";
 
     public Mono<TeamLimits> of(String teamSlug) {
         return db.sql("SELECT " + COLUMNS + " FROM team_limits l WHERE l.team_slug = :team")
@@ -42,7 +44,9 @@ public class TeamLimitsDirectory {
             return defaults.of(teamSlug);
         }
         return new TeamLimits(teamSlug, plan, row.get("limits_traffic_bytes_per_month", Long.class),
-                row.get("limits_storage_bytes", Long.class), row.get("limits_version", Long.class), false);
+                row.get("limits_storage_bytes", Long.class), row.get("limits_version", Long.class), false,
+                TrafficPolicy.fromWire(row.get("limits_traffic_policy", String.class)).orElse(null),
+                row.get("limits_traffic_hard_cap_percent", Integer.class));
     }
 
     /** The limits of every team named, defaults filled in. */

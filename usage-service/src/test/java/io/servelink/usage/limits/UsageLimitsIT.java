@@ -152,7 +152,8 @@ class UsageLimitsIT {
         // traffic 100 % and storage 95 %, for the project and the team: 2 x (3 + 2) alerts
         assertThat(raised).isEqualTo(10);
         assertThat(alerts("race")).hasSize(10).contains("race-1:STORAGE:95", ":STORAGE:95", "race-1:TRAFFIC:100");
-        assertThat(scalar("SELECT count(*) FROM event_outbox WHERE event_key = 'race'")).isEqualTo(10);
+        assertThat(scalar("SELECT count(*) FROM event_outbox WHERE event_key = 'race' AND topic = '"
+                + infrastructure.topics().usageAlerts() + "'")).isEqualTo(10);
         await().atMost(Duration.ofSeconds(20)).until(() -> alertEvents("race").size() >= 10);
         assertThat(alertEvents("race")).hasSize(10);
     }
