@@ -1,7 +1,7 @@
 // Plan (Free/Pro), the upgrade through the payment provider, and the payment history (paged).
 import { api, download } from '../api.js';
 import { t, formatDate, formatMoney } from '../i18n.js';
-import { h } from '../dom.js';
+import { h, field } from '../dom.js';
 import { badge, errorBox, failureReason, followPayment, pager, paymentMethodFields, planName, path } from './common.js';
 
 const PAGE_SIZE = 10;
@@ -12,6 +12,7 @@ export async function billingView(ctx) {
   const root = h('section', { 'aria-labelledby': 'billing-title' },
     h('h1', { id: 'billing-title' }, t('billing.title')),
     planCard(ctx, limits, () => showHistory(ctx, history, 0)),
+    await spendControlCard(ctx),
     history);
   await showHistory(ctx, history, 0);
   return root;
@@ -63,6 +64,52 @@ function planCard(ctx, limits, refreshHistory) {
     }
   });
   card.append(h('div', { class: 'actions' }, open), form, follow);
+  return card;
+}
+
+/** The traffic policy of the plan and, on a plan that serves past the limit, the owner's hard cap. */
+async function spendControlCard(ctx) {
+  const control = await api(path`/api/resources/${ctx.team}/spend-control`);
+  const card = h('div', { class: 'card', 'data-testid': 'spend-control', 'data-policy': control.traffic_policy },
+    h('h2', {}, t('spend.title')));
+  if (control.traffic_policy === 'stop') {
+    card.append(h('p', {}, t('spend.stop')));
+    return card;
+  }
+  const current = h('p', { 'data-testid': 'hard-cap', 'data-percent': control.traffic_hard_cap_percent ?? '' },
+    control.traffic_hard_cap_percent != null ? t('spend.current', { percent: control.traffic_hard_cap_percent }) : t('spend.none'));
+  card.append(h('p', {}, t('spend.soft')), current);
+  if (ctx.role !== 'owner') {
+    card.append(h('p', { class: 'muted' }, t('spend.owner_only')));
+    return card;
+  }
+  const input = h('input', { type: 'number', min: 100, max: 1000, step: 1, required: true, name: 'traffic_hard_cap_percent',
+    'data-testid': 'hard-cap-input', value: control.traffic_hard_cap_percent ?? 100 });
+  const status = h('div', { role: 'status', 'aria-live': 'polite' });
+  const save = async (percent) => {
+    status.replaceChildren();
+    try {
+      const saved = await api(path`/api/resources/${ctx.team}/spend-control`, { method: 'PUT', body: { traffic_hard_cap_percent: percent } });
+      current.dataset.percent = saved.traffic_hard_cap_percent ?? '';
+      current.textContent = saved.traffic_hard_cap_percent != null
+        ? t('spend.current', { percent: saved.traffic_hard_cap_percent }) : t('spend.none');
+      status.append(h('p', { class: 'notice success', 'data-testid': 'hard-cap-saved' }, t('spend.saved')));
+      ctx.announce(t('spend.saved'));
+    } catch (error) {
+      status.append(errorBox(error));
+    }
+  };
+  const form = h('form', { 'aria-label': t('spend.title') },
+    field(t('spend.percent'), input),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', 'data-testid': 'hard-cap-save' }, t('spend.save')),
+      h('button', { type: 'button', class: 'secondary', 'data-testid': 'hard-cap-remove', onclick: () => save(null) }, t('spend.remove'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!input.reportValidity()) return;
+    save(Number.parseInt(input.value, 10));
+  });
+  card.append(form, status);
   return card;
 }
 
