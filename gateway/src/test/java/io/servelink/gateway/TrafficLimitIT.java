@@ -1,5 +1,6 @@
 package io.servelink.gateway;
 
+import io.servelink.infra.test.TestClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -30,7 +31,7 @@ import org.springframework.http.MediaType;
  * arrives or the month ends.
  */
 @GatewayIT
-@Import(MutableClock.Configuration.class)
+@Import(TestClock.Configuration.class)
 class TrafficLimitIT {
 
     private static final WireMockServer upstream = new WireMockServer(options().dynamicPort().gzipDisabled(true));
@@ -41,7 +42,7 @@ class TrafficLimitIT {
     @LocalServerPort
     int port;
     @Autowired
-    MutableClock clock;
+    TestClock clock;
 
     @BeforeAll
     static void start(@Autowired GatewayIT.TestKafka kafka) {

@@ -1,5 +1,6 @@
 package io.servelink.resources;
 
+import io.servelink.infra.test.TestClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -76,8 +77,8 @@ public abstract class ResourcesITSupport {
     static class ClockConfiguration {
         @Bean
         @Primary
-        MovableClock movableClock() {
-            return new MovableClock(START);
+        TestClock testClock() {
+            return new TestClock(START);
         }
     }
 
@@ -91,7 +92,7 @@ public abstract class ResourcesITSupport {
     @Autowired
     protected TestInfrastructure infra;
     @Autowired
-    protected MovableClock clock;
+    protected TestClock clock;
     @Autowired
     protected OutboxRelay relay;
     @Autowired

@@ -1,5 +1,6 @@
 package io.servelink.starter;
 
+import io.servelink.infra.test.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,13 +51,13 @@ class VerifiedTokenCacheTest {
 
     @Test
     void anExpiredTokenIsVerifiedAgainAndItsRejectionPassesThrough() {
-        MutableClock clock = new MutableClock(NOW);
+        TestClock clock = new TestClock(NOW);
         AtomicInteger calls = new AtomicInteger();
         VerifiedTokenCache cache = new VerifiedTokenCache(token -> calls.incrementAndGet() == 1
                 ? verifier.decode(token) : Mono.error(new BadJwtException("expired")), clock, 10);
         cache.decode("good-1").block();
 
-        clock.now = expiry;
+        clock.set(expiry);
 
         assertThatThrownBy(() -> cache.decode("good-1").block()).isInstanceOf(BadJwtException.class);
         assertThat(calls).hasValue(2);
@@ -98,14 +99,14 @@ class VerifiedTokenCacheTest {
 
     @Test
     void staysWithinItsCapacityDroppingExpiredTokensFirst() {
-        MutableClock clock = new MutableClock(NOW);
+        TestClock clock = new TestClock(NOW);
         VerifiedTokenCache cache = new VerifiedTokenCache(verifier, clock, 3);
         expiry = NOW.plusSeconds(10);
         cache.decode("good-short").block();
         expiry = NOW.plusSeconds(600);
         cache.decode("good-a").block();
         cache.decode("good-b").block();
-        clock.now = NOW.plusSeconds(20);
+        clock.set(NOW.plusSeconds(20));
 
         cache.decode("good-c").block();
 
@@ -120,28 +121,5 @@ class VerifiedTokenCacheTest {
 
     private VerifiedTokenCache cache(Instant now, int capacity) {
         return new VerifiedTokenCache(verifier, Clock.fixed(now, ZoneOffset.UTC), capacity);
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.servelink.usage;
 
+import io.servelink.infra.test.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servelink.contracts.security.PlatformRole;
@@ -26,7 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * after, client address); refused requests write none.
  */
 @ServiceIT
-@Import(TestClockConfiguration.class)
+@Import(TestClock.Configuration.class)
 @TestPropertySource(properties = "servelink.jobs.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditTrailIT {

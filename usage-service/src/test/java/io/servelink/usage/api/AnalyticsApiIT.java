@@ -6,8 +6,7 @@ import io.servelink.contracts.security.TeamRole;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;
-import io.servelink.usage.MutableClock;
-import io.servelink.usage.TestClockConfiguration;
+import io.servelink.infra.test.TestClock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -28,7 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Analytics on known data, the clock at 2026-11-16T00:00Z: series, trend, forecast, comparison, CSV and PDF. */
 @ServiceIT
-@Import(TestClockConfiguration.class)
+@Import(TestClock.Configuration.class)
 @TestPropertySource(properties = "servelink.jobs.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AnalyticsApiIT {
@@ -38,7 +37,7 @@ class AnalyticsApiIT {
     @Autowired
     TestInfrastructure infrastructure;
     @Autowired
-    MutableClock clock;
+    TestClock clock;
     @LocalServerPort
     int port;
 

@@ -22,8 +22,7 @@ import io.servelink.infra.test.TestKafka;
 import io.servelink.infra.test.TestTokens;
 import io.servelink.starter.jobs.JobResult;
 import io.servelink.starter.jobs.JobRunner;
-import io.servelink.usage.MutableClock;
-import io.servelink.usage.TestClockConfiguration;
+import io.servelink.infra.test.TestClock;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +53,7 @@ import reactor.core.scheduler.Schedulers;
  * project.
  */
 @ServiceIT
-@Import(TestClockConfiguration.class)
+@Import(TestClock.Configuration.class)
 @TestPropertySource(properties = "servelink.jobs.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SleepAndWakeIT {
@@ -64,7 +63,7 @@ class SleepAndWakeIT {
     @Autowired
     TestInfrastructure infrastructure;
     @Autowired
-    MutableClock clock;
+    TestClock clock;
     @Autowired
     JobRunner jobs;
     @LocalServerPort

@@ -13,8 +13,7 @@ import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestKafka;
 import io.servelink.infra.test.TestTokens;
-import io.servelink.usage.MutableClock;
-import io.servelink.usage.TestClockConfiguration;
+import io.servelink.infra.test.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -41,7 +40,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * runs. The sleep jobs have {@code SleepAndWakeIT}.
  */
 @ServiceIT
-@Import(TestClockConfiguration.class)
+@Import(TestClock.Configuration.class)
 @TestPropertySource(properties = "servelink.jobs.enabled=false")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageJobsIT {
@@ -62,7 +61,7 @@ class UsageJobsIT {
     @Autowired
     TestInfrastructure infrastructure;
     @Autowired
-    MutableClock clock;
+    TestClock clock;
     @LocalServerPort
     int port;
 

@@ -14,8 +14,7 @@ import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestKafka;
 import io.servelink.infra.test.TestTokens;
-import io.servelink.usage.MutableClock;
-import io.servelink.usage.TestClockConfiguration;
+import io.servelink.infra.test.TestClock;
 import io.servelink.usage.UsageChanged;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -56,7 +55,7 @@ import reactor.core.publisher.Mono;
  * interval passed (the test clock moves).
  */
 @ServiceIT
-@Import(TestClockConfiguration.class)
+@Import(TestClock.Configuration.class)
 @TestPropertySource(properties = {"servelink.jobs.enabled=false", "servelink.usage.limits.check-window=100ms",
         "servelink.usage.limits.state-refresh-interval=1h"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,7 +69,7 @@ class TeamUsageStateIT {
     @Autowired
     TestInfrastructure infrastructure;
     @Autowired
-    MutableClock clock;
+    TestClock clock;
     @Autowired
     LimitCheck limitCheck;
     @Autowired

@@ -1,5 +1,6 @@
 package io.servelink.usage.limits;
 
+import io.servelink.infra.test.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +15,6 @@ import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestKafka;
 import io.servelink.infra.test.TestTokens;
-import io.servelink.usage.TestClockConfiguration;
 import io.servelink.usage.UsageChanged;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,7 +39,7 @@ import reactor.core.publisher.Mono;
 
 /** Limits from the entitlements topic, thresholds raised once and only once, teams' own thresholds. */
 @ServiceIT
-@Import(TestClockConfiguration.class)
+@Import(TestClock.Configuration.class)
 @TestPropertySource(properties = {"servelink.jobs.enabled=false", "servelink.usage.limits.check-window=100ms"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageLimitsIT {

@@ -1,5 +1,6 @@
 package io.servelink.usage.security;
 
+import io.servelink.infra.test.TestClock;
 import static io.servelink.infra.test.security.EndpointMatrix.Caller.ADMIN;
 import static io.servelink.infra.test.security.EndpointMatrix.Caller.MEMBER;
 import static io.servelink.infra.test.security.EndpointMatrix.Caller.OPERATOR;
@@ -14,7 +15,6 @@ import io.servelink.infra.test.security.EndpointMatrix;
 import io.servelink.infra.test.security.EndpointMatrix.Row;
 import io.servelink.infra.test.security.HostileInput;
 import io.servelink.infra.test.security.SecretsProbe;
-import io.servelink.usage.TestClockConfiguration;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
  */
 @ServiceIT
 @ExtendWith(OutputCaptureExtension.class)
-@Import(TestClockConfiguration.class)
+@Import(TestClock.Configuration.class)
 @TestPropertySource(properties = "servelink.jobs.enabled=false")
 class SecurityIT {
 
