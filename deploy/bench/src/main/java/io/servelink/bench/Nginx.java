@@ -56,14 +56,71 @@ final class Nginx implements AutoCloseable {
                   }
                 }
                 """.formatted(prefix.toAbsolutePath(), upstreamPort, proxyPort);
+        return launch(prefix, conf, upstreamPort, proxyPort);
+    }
+
+    /**
+     * Proxies WebSocket connections on {@code proxyPort} to {@code upstreamPort} (the upgrade passed on, as nginx's
+     * documentation has it), with buffers that hold a 100 KB message whole in each direction.
+     */
+    static Nginx startWebSocketProxy(Path prefix, int upstreamPort, int proxyPort) throws IOException, InterruptedException {
+        Files.createDirectories(prefix.resolve("logs"));
+        String conf = """
+                worker_processes 1;
+                daemon off;
+                error_log %1$s/logs/error.log warn;
+                pid %1$s/nginx.pid;
+                events { worker_connections 4096; }
+                http {
+                  access_log off;
+                  client_body_temp_path %1$s/tmp;
+                  proxy_temp_path %1$s/tmp;
+                  fastcgi_temp_path %1$s/tmp;
+                  uwsgi_temp_path %1$s/tmp;
+                  scgi_temp_path %1$s/tmp;
+                  server {
+                    listen 127.0.0.1:%3$d;
+                    location / {
+                      proxy_pass http://127.0.0.1:%2$d;
+                      proxy_http_version 1.1;
+                      proxy_set_header Upgrade $http_upgrade;
+                      proxy_set_header Connection "upgrade";
+                      proxy_buffer_size 256k;
+                      proxy_buffers 8 256k;
+                      proxy_busy_buffers_size 512k;
+                      proxy_read_timeout 1h;
+                      proxy_send_timeout 1h;
+                    }
+                  }
+                }
+                """.formatted(prefix.toAbsolutePath(), upstreamPort, proxyPort);
+        return launch(prefix, conf, proxyPort);
+    }
+
+    /** Starts nginx with {@code conf} under {@code prefix}; ready once it listens on every one of {@code ports}. */
+    private static Nginx launch(Path prefix, String conf, int... ports) throws IOException, InterruptedException {
         Files.createDirectories(prefix.resolve("tmp"));
         Path file = prefix.resolve("nginx.conf");
         Files.writeString(file, conf);
-        Process process = new ProcessBuilder("nginx", "-p", prefix.toAbsolutePath().toString(), "-c", file.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
-        awaitPort(upstreamPort, process);
-        awaitPort(proxyPort, process);
+        Process process;
+        try {
+            process = new ProcessBuilder("nginx", "-p", prefix.toAbsolutePath().toString(), "-c", file.toAbsolutePath().toString())
+                    .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
+        } catch (IOException e) {
+            throw new Missing(e);
+        }
+        for (int port : ports) {
+            awaitPort(port, process);
+        }
         return new Nginx(process);
+    }
+
+    /** nginx is not installed (no {@code nginx} on the PATH). */
+    static final class Missing extends IOException {
+
+        Missing(IOException cause) {
+            super("nginx is not installed (apt-get install nginx-light)", cause);
+        }
     }
 
     private static void awaitPort(int port, Process process) throws InterruptedException {
