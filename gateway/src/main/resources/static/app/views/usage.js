@@ -63,10 +63,11 @@ function trafficState(state, ctx) {
     h('p', { class: 'muted', 'data-testid': 'traffic-policy' }, policy));
   const overage = state.overage?.bytes || 0;
   if (state.blocked) {
-    const ways = [h('a', { href: '#/addons' }, t('usage.way_addon'))];
-    ways.push(' · ', state.policy === 'stop'
-      ? h('a', { href: '#/billing' }, t('usage.way_upgrade'))
-      : h('a', { href: '#/billing' }, t('usage.way_cap')));
+    // Add-ons are sold to Pro teams only: a Free team (policy stop) gets out by upgrading.
+    const ways = state.policy === 'stop'
+      ? [h('a', { href: '#/billing', 'data-testid': 'way-upgrade' }, t('usage.way_upgrade'))]
+      : [h('a', { href: '#/addons', 'data-testid': 'way-addon' }, t('usage.way_addon')), ' · ',
+        h('a', { href: '#/billing', 'data-testid': 'way-cap' }, t('usage.way_cap'))];
     box.append(h('div', { class: 'notice error', role: 'alert', 'data-testid': 'traffic-blocked' },
       h('strong', {}, t('usage.blocked', { percent: formatNumber(state.stop_percent ?? 100) })), ' ',
       t('usage.blocked_detail'), h('br'), ...ways));

@@ -7,16 +7,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The local stack ({@code io.servelink.local.LocalStack}, the README's run command) as a child process of the test,
  * on the fixed local ports; ready when it prints its welcome (services ready, demo data seeded). Stopped with
  * SIGTERM, which runs the launcher's shutdown hook (it stops the services it started).
+ *
+ * <p>For the test only, the services inherit {@code SERVELINK_USAGE_INACTIVITY_AFTER} ({@code -De2e.inactivity-after},
+ * default 20 s instead of 5 days), so the operator's run of the {@code inactive-projects} job puts a quiet Free project
+ * to sleep within the run.
  */
 final class LocalStackProcess implements AutoCloseable {
 
     private static final String READY_LINE = "Servelink is running";
     private static final int[] PORTS = {8080, 8081, 8082, 8083, 8084, 8090};
+    /** The launcher's line naming the embedded broker: "PostgreSQL on ..., Kafka on host:port, demo upstream on ...". */
+    private static final Pattern KAFKA = Pattern.compile("Kafka on (\\S+),");
 
     private final Process process;
     private final Path log;
@@ -37,9 +45,11 @@ final class LocalStackProcess implements AutoCloseable {
         }
         Path log = Files.createDirectories(Path.of("target")).resolve("local-stack.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 "io.servelink.local.LocalStack", "--root=" + root))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("SERVELINK_USAGE_INACTIVITY_AFTER", System.getProperty("e2e.inactivity-after", "20s"));
+        Process process = builder.start();
         LocalStackProcess stack = new LocalStackProcess(process, log);
         stack.awaitReady(timeout);
         return stack;
@@ -58,6 +68,15 @@ final class LocalStackProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("The local stack was not ready within " + timeout + "; see " + log.toAbsolutePath());
+    }
+
+    /** The embedded Kafka broker's bootstrap servers, as the launcher printed them. */
+    String kafkaBootstrapServers() throws IOException {
+        Matcher matcher = KAFKA.matcher(Files.readString(log));
+        if (!matcher.find()) {
+            throw new IllegalStateException("The local stack did not print its Kafka address; see " + log.toAbsolutePath());
+        }
+        return matcher.group(1);
     }
 
     @Override
