@@ -2,10 +2,10 @@ package io.servelink.bench;
 
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
-import io.servelink.starter.LocalTokens;
 import io.servelink.infra.KafkaBroker;
 import io.servelink.infra.PostgresServer;
-import io.servelink.local.ServiceProcess;
+import io.servelink.infra.process.ServiceProcess;
+import io.servelink.starter.LocalTokens;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

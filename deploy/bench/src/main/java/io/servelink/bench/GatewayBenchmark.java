@@ -9,7 +9,7 @@ import io.servelink.contracts.events.limits.TeamUsageState;
 import io.servelink.contracts.events.projects.ProjectChanged;
 import io.servelink.contracts.events.projects.ProjectStatus;
 import io.servelink.infra.KafkaBroker;
-import io.servelink.local.ServiceProcess;
+import io.servelink.infra.process.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -12,6 +12,8 @@ import io.servelink.infra.KafkaBroker;
 import io.servelink.infra.KafkaBrokers;
 import io.servelink.infra.PostgresServer;
 import io.servelink.infra.PostgresServers;
+import io.servelink.infra.process.DemoUpstream;
+import io.servelink.infra.process.ServiceProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

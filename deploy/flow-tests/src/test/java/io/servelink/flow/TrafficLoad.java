@@ -1,4 +1,4 @@
-package io.servelink.local;
+package io.servelink.flow;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.servelink.local;
+package io.servelink.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,10 +10,12 @@ import io.servelink.contracts.events.traffic.TrafficRecorded;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
-import io.servelink.starter.LocalTokens;
 import io.servelink.infra.InJvmKafkaBroker;
 import io.servelink.infra.KafkaBrokers;
 import io.servelink.infra.RestartablePostgres;
+import io.servelink.infra.process.DemoUpstream;
+import io.servelink.infra.process.ServiceProcess;
+import io.servelink.starter.LocalTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.servelink.local;
+package io.servelink.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.contracts.security.ServelinkClaims;
 import io.servelink.contracts.security.TeamRole;
-import io.servelink.starter.LocalTokens;
 import io.servelink.infra.KafkaBroker;
 import io.servelink.infra.KafkaBrokers;
 import io.servelink.infra.PostgresServer;
 import io.servelink.infra.PostgresServers;
+import io.servelink.infra.process.DemoUpstream;
+import io.servelink.infra.process.ServiceProcess;
+import io.servelink.starter.LocalTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package io.servelink.local;
+package io.servelink.infra.process;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -13,19 +13,19 @@ import java.util.concurrent.Executors;
  * The demo project's upstream: what a customer's container would serve. {@code GET /} a small page,
  * {@code GET /bytes?n=N} N bytes (to watch usage move), any method with a body echoes how many bytes it read.
  */
-final class DemoUpstream implements AutoCloseable {
+public final class DemoUpstream implements AutoCloseable {
 
     private static final int MAX_GENERATED = 100_000_000;
     private final HttpServer server;
 
-    DemoUpstream(int port) throws IOException {
+    public DemoUpstream(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 

@@ -1,4 +1,4 @@
-package io.servelink.local;
+package io.servelink.infra.process;
 
 import java.io.IOException;
 import java.net.URI;
