@@ -152,7 +152,7 @@ class WebhookService {
     }
 
     private Mono<Receipt> reject(String raw, WebhookSignature.Verdict verdict, RequestOrigin origin) {
-        String reason = verdict.name().toLowerCase(java.util.Locale.ROOT);
+        String reason = verdict.wire();
         log.warn("Webhook rejected from {}: signature {}", origin.remoteAddress(), reason);
         return insert(null, null, null, raw, false, "rejected_" + reason, null, origin)
                 .then(audit.record(new AuditEntry("payment-provider", REJECTED, null, null, origin, Map.of("reason", reason))))

@@ -1,5 +1,7 @@
 package io.servelink.payment.webhook;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.servelink.contracts.WireCode;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -9,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,8 +31,24 @@ public final class WebhookSignature {
     private static final String PREFIX = "sha256=";
 
     /** Why a delivery was or was not accepted. */
-    public enum Verdict {
-        VALID, MISSING, MALFORMED, STALE, MISMATCH
+    public enum Verdict implements WireCode {
+        VALID("valid"), MISSING("missing"), MALFORMED("malformed"), STALE("stale"), MISMATCH("mismatch");
+
+        private final String wire;
+
+        Verdict(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        @Override
+        public String wire() {
+            return wire;
+        }
+
+        public static Optional<Verdict> fromWire(String wire) {
+            return WireCode.fromWire(values(), wire);
+        }
     }
 
     private final List<byte[]> secrets;

@@ -40,9 +40,9 @@ class KubernetesResyncJob implements Job {
                 .map(counts -> {
                     Map<String, Long> figures = new LinkedHashMap<>();
                     for (QuotaReconciler.Outcome outcome : QuotaReconciler.Outcome.values()) {
-                        figures.put(outcome.tag(), counts.getOrDefault(outcome, 0L));
+                        figures.put(outcome.wire(), counts.getOrDefault(outcome, 0L));
                     }
-                    long failed = figures.get(QuotaReconciler.Outcome.FAILED.tag());
+                    long failed = figures.get(QuotaReconciler.Outcome.FAILED.wire());
                     return failed == 0 ? JobResult.completed(figures)
                             : JobResult.degraded("the Kubernetes API failed for " + failed + " team(s)", figures);
                 });

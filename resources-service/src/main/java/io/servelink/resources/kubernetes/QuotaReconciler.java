@@ -6,10 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.servelink.contracts.WireCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +30,19 @@ import reactor.core.scheduler.Schedulers;
  */
 class QuotaReconciler {
 
-    enum Outcome {
-        APPLIED, NAMESPACE_MISSING, SUPERSEDED, FAILED;
+    /** An outcome, its wire code the metric's {@code outcome} tag. */
+    enum Outcome implements WireCode {
+        APPLIED("applied"), NAMESPACE_MISSING("namespace_missing"), SUPERSEDED("superseded"), FAILED("failed");
 
-        String tag() {
-            return name().toLowerCase(Locale.ROOT);
+        private final String wire;
+
+        Outcome(String wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public String wire() {
+            return wire;
         }
     }
 
@@ -60,7 +68,7 @@ class QuotaReconciler {
         for (Outcome outcome : Outcome.values()) {
             outcomes.put(outcome, Counter.builder("servelink.resources.kubernetes.reconciliations")
                     .description("Reconciliations of a team namespace's ResourceQuota and LimitRange, by outcome")
-                    .tag("outcome", outcome.tag()).register(registry));
+                    .tag("outcome", outcome.wire()).register(registry));
         }
     }
 
