@@ -1,6 +1,6 @@
 package io.servelink.gateway.projects;
 
-import java.util.Collection;
+import io.servelink.gateway.topics.CompactedTopicFollower;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -10,10 +10,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The projects the gateway serves, as the compacted projects topic says: an immutable snapshot swapped on
- * every change, so request threads read it without locks. Only the topic follower writes.
+ * every change, so request threads read it without locks. Only its {@link CompactedTopicFollower} writes
+ * ({@link ProjectsTopicConfiguration}).
  */
 @Component
-public class ProjectsRegistry {
+public class ProjectsRegistry implements CompactedTopicFollower.Sink<Project> {
 
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
     private volatile boolean caughtUp;
@@ -31,35 +32,34 @@ public class ProjectsRegistry {
     }
 
     /** Whether the registry has read the projects topic up to its end offsets at start-up. */
+    @Override
     public boolean isCaughtUp() {
         return caughtUp;
     }
 
-    void markCaughtUp() {
+    @Override
+    public void markCaughtUp() {
         caughtUp = true;
     }
 
-    /** Applies a batch of changes in topic order: a project replaces its previous version, null removes it. */
-    void apply(Collection<Change> changes) {
+    /** Applies a batch of records in topic order (key: project id): a project replaces its previous version, null removes it. */
+    @Override
+    public void apply(List<CompactedTopicFollower.Keyed<Project>> changes) {
         if (changes.isEmpty()) {
             return;
         }
         Map<String, Project> byId = new HashMap<>(snapshot.byId());
-        for (Change change : changes) {
-            if (change.project() == null) {
-                byId.remove(change.projectId());
+        for (CompactedTopicFollower.Keyed<Project> change : changes) {
+            if (change.value() == null) {
+                byId.remove(change.key());
             } else {
-                byId.put(change.projectId(), change.project());
+                byId.put(change.key(), change.value());
             }
         }
         Map<String, Project> byHost = new HashMap<>();
         byId.values().stream().sorted(Comparator.comparing(Project::id))
                 .forEach(project -> project.hosts().forEach(host -> byHost.putIfAbsent(host, project)));
         snapshot = new Snapshot(Map.copyOf(byId), Map.copyOf(byHost));
-    }
-
-    /** One record of the projects topic: a project's new version, or its removal (project null). */
-    record Change(String projectId, Project project) {
     }
 
     private record Snapshot(Map<String, Project> byId, Map<String, Project> byHost) {

@@ -3,6 +3,7 @@ package io.servelink.gateway.projects;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servelink.contracts.events.projects.ProjectStatus;
+import io.servelink.gateway.topics.CompactedTopicFollower;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,14 +27,14 @@ class ProjectsRegistryTest {
     void tombstoneRemovesTheProjectAndItsHosts() {
         registry.apply(List.of(change("hello", "hello.apps.localhost"), change("other", "other.apps.localhost")));
 
-        registry.apply(List.of(new ProjectsRegistry.Change("hello", null)));
+        registry.apply(List.of(new CompactedTopicFollower.Keyed<Project>("hello", null)));
 
         assertThat(registry.byId("hello")).isEmpty();
         assertThat(registry.byHost("hello.apps.localhost")).isEmpty();
         assertThat(registry.all()).extracting(Project::id).containsExactly("other");
     }
 
-    private static ProjectsRegistry.Change change(String id, String... hosts) {
-        return new ProjectsRegistry.Change(id, new Project(id, "demo", List.of(hosts), URI.create("http://upstream:8000"), ProjectStatus.ACTIVE));
+    private static CompactedTopicFollower.Keyed<Project> change(String id, String... hosts) {
+        return new CompactedTopicFollower.Keyed<>(id, new Project(id, "demo", List.of(hosts), URI.create("http://upstream:8000"), ProjectStatus.ACTIVE));
     }
 }
