@@ -8,13 +8,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.servelink.starter.outbox.OutboxRelay;
 import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;
 import io.servelink.payment.webhook.WebhookSignature;
+import io.servelink.starter.outbox.OutboxRelay;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -222,6 +223,8 @@ public abstract class PaymentItSupport {
     /** Every record on the payments topic whose value mentions the payment, after relaying the outbox. */
     protected List<ConsumerRecord<String, byte[]>> paymentEvents(String paymentId) {
         outboxRelay.relayPending();
+        // the scheduled relay may hold a row's lease and be sending it: read once every row is acknowledged
+        await().atMost(Duration.ofSeconds(20)).until(() -> queryLong("SELECT count(*) FROM event_outbox WHERE published_at IS NULL") == 0);
         String topic = infrastructure.topics().payments();
         Map<String, Object> config = Map.of("bootstrap.servers", infrastructure.kafka().bootstrapServers(),
                 "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class,
