@@ -2,20 +2,18 @@ package io.servelink.usage.inactivity;
 
 import io.servelink.contracts.events.EventCodec;
 import io.servelink.contracts.events.EventEnvelope;
-import io.servelink.contracts.events.entitlements.EntitlementsChanged;
 import io.servelink.contracts.events.activity.ProjectWoken.WokenBy;
+import io.servelink.contracts.events.entitlements.EntitlementsChanged;
 import io.servelink.starter.audit.RequestOrigin;
+import io.servelink.starter.kafka.EventRecords;
 import io.servelink.starter.kafka.KafkaBatchConsumer;
 import io.servelink.starter.outbox.ProcessedEvents;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +30,6 @@ final class PlanWakes implements KafkaBatchConsumer.BatchHandler {
     static final String CONSUMER = "usage-service.plan-wakes";
     /** Who the audit trail names for a wake by plan: the service whose entitlements caused it. */
     static final String ACTOR = "resources-service";
-    private static final Logger log = LoggerFactory.getLogger(PlanWakes.class);
 
     private final ProcessedEvents processed;
     private final ProjectSleeps sleeps;
@@ -50,7 +47,9 @@ final class PlanWakes implements KafkaBatchConsumer.BatchHandler {
 
     @Override
     public Mono<Void> handle(List<ConsumerRecord<String, byte[]>> records) {
-        List<EventEnvelope<EntitlementsChanged>> snapshots = decode(records);
+        List<EventEnvelope<EntitlementsChanged>> snapshots = EventRecords.decode(codec, records, EntitlementsChanged.class).stream()
+                .filter(snapshot -> snapshot.payload().teamSlug() != null)
+                .toList();
         if (snapshots.isEmpty()) {
             return Mono.empty();
         }
@@ -64,24 +63,6 @@ final class PlanWakes implements KafkaBatchConsumer.BatchHandler {
                         .flatMapMany(first -> sleeps.wakeTeam(snapshot.payload().teamSlug(), waker(snapshot.payload()), now)))
                 .then()
                 .as(transactions::transactional);
-    }
-
-    private List<EventEnvelope<EntitlementsChanged>> decode(List<ConsumerRecord<String, byte[]>> records) {
-        List<EventEnvelope<EntitlementsChanged>> snapshots = new ArrayList<>(records.size());
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (record.value() == null) {
-                continue;
-            }
-            try {
-                EventEnvelope<EntitlementsChanged> snapshot = codec.decode(record.value(), EntitlementsChanged.class);
-                if (snapshot.payload().teamSlug() != null) {
-                    snapshots.add(snapshot);
-                }
-            } catch (EventCodec.MalformedEventException e) {
-                log.warn("Skipping malformed entitlements record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-            }
-        }
-        return snapshots;
     }
 
     private static ProjectSleeps.Waker waker(EntitlementsChanged snapshot) {

@@ -5,11 +5,11 @@ import io.servelink.contracts.events.EventEnvelope;
 import io.servelink.contracts.events.activity.ProjectWakeRequested;
 import io.servelink.contracts.events.activity.ProjectWoken.WokenBy;
 import io.servelink.starter.audit.RequestOrigin;
+import io.servelink.starter.kafka.EventRecords;
 import io.servelink.starter.kafka.KafkaBatchConsumer;
 import io.servelink.starter.outbox.ProcessedEvents;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ final class WakeRequests implements KafkaBatchConsumer.BatchHandler {
 
     @Override
     public Mono<Void> handle(List<ConsumerRecord<String, byte[]>> records) {
-        List<EventEnvelope<ProjectWakeRequested>> requests = decode(records);
+        List<EventEnvelope<ProjectWakeRequested>> requests = decode(codec, records);
         if (requests.isEmpty()) {
             return Mono.empty();
         }
@@ -67,24 +67,16 @@ final class WakeRequests implements KafkaBatchConsumer.BatchHandler {
                 .as(transactions::transactional);
     }
 
-    private List<EventEnvelope<ProjectWakeRequested>> decode(List<ConsumerRecord<String, byte[]>> records) {
-        List<EventEnvelope<ProjectWakeRequested>> requests = new ArrayList<>(records.size());
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (record.value() == null) {
-                continue;
-            }
-            try {
-                EventEnvelope<ProjectWakeRequested> request = codec.decode(record.value(), ProjectWakeRequested.class);
-                if (request.payload().projectId().isBlank()) {
-                    log.warn("Skipping wake request without project at {}-{}@{}", record.topic(), record.partition(), record.offset());
-                    continue;
-                }
-                requests.add(request);
-            } catch (EventCodec.MalformedEventException e) {
-                log.warn("Skipping malformed wake request {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-            }
-        }
-        return requests;
+    private static List<EventEnvelope<ProjectWakeRequested>> decode(EventCodec codec, List<ConsumerRecord<String, byte[]>> records) {
+        return EventRecords.decode(codec, records, ProjectWakeRequested.class).stream()
+                .filter(request -> {
+                    boolean named = !request.payload().projectId().isBlank();
+                    if (!named) {
+                        log.warn("Skipping wake request {} without project", request.eventId());
+                    }
+                    return named;
+                })
+                .toList();
     }
 
     /** The batch's first new request of each project, in project order (one wake attempt per project and batch). */
