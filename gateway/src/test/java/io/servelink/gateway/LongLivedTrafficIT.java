@@ -16,7 +16,9 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.gateway.TrafficTopic.Totals;
@@ -77,10 +79,27 @@ class LongLivedTrafficIT {
     private static final String WELCOME = "welcome";
     private static final String OPERATOR = TestTokens.platform(PlatformRole.OPERATOR);
 
-    /** A WebSocket upstream: greets, then echoes every message (of any size up to 64 MiB) as it came. */
+    /** The close statuses the closing upstream received, fed by its connections. */
+    private static final BlockingQueue<Integer> closesAtUpstream = new LinkedBlockingQueue<>();
+    /**
+     * A WebSocket upstream: on /echo it greets, then echoes every message (of any size up to 64 MiB) as it came; on
+     * /closing it closes with 4002 when told "close", and records the close status it receives; /chat speaks only
+     * the subprotocol v1.chat; /flood greets, then sends a message one byte above the gateway's limit; /refuse
+     * refuses the upgrade with 403.
+     */
     private static final DisposableServer echoUpstream = HttpServer.create().host("127.0.0.1").port(0)
-            .route(routes -> routes.ws("/echo", LongLivedTrafficIT::greetAndEcho,
-                    WebsocketServerSpec.builder().maxFramePayloadLength(64 * MIB).build()))
+            .route(routes -> routes
+                    .ws("/echo", LongLivedTrafficIT::greetAndEcho, WebsocketServerSpec.builder().maxFramePayloadLength(64 * MIB).build())
+                    .ws("/closing", (in, out) -> {
+                        in.receiveCloseStatus().subscribe(status -> closesAtUpstream.add(status.code()));
+                        return in.receive().asString().filter("close"::equals).concatMap(told -> out.sendClose(4002, "done")).then();
+                    })
+                    .ws("/chat", (in, out) -> out.sendString(Mono.just("speaking " + in.selectedSubprotocol())).then(in.receive().then()),
+                            WebsocketServerSpec.builder().protocols("v1.chat").build())
+                    .ws("/flood", (in, out) -> out.sendObject(Flux.just(new TextWebSocketFrame(WELCOME),
+                            new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes(DEFAULT_MAX_FRAME + 1))))).then(in.receive().then()),
+                            WebsocketServerSpec.builder().maxFramePayloadLength(64 * MIB).build())
+                    .get("/refuse", (request, response) -> response.status(403).send()))
             .bindNow();
     /** The streams the streaming upstream is currently answering, fed by the tests. */
     private static final BlockingQueue<Sinks.Many<String>> openStreams = new LinkedBlockingQueue<>();
@@ -155,6 +174,78 @@ class LongLivedTrafficIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> ending.stream().anyMatch(end -> !(end instanceof String status && status.startsWith("close "))));
         assertThat(ending).filteredOn(end -> end instanceof String status && status.startsWith("close ")).allMatch("close 1009"::equals);
         connection.dispose();
+    }
+
+    @Test
+    void aMessageAboveTheLimitFromTheUpstreamClosesTheClientsConnectionAsTooBigAfterWhatCameBefore() {
+        String host = register("ws-flood", "http://127.0.0.1:" + echoUpstream.port());
+        List<Object> received = new CopyOnWriteArrayList<>();
+
+        client(host, "/flood").handle((in, out) -> {
+            in.receiveCloseStatus().subscribe(status -> received.add("close " + status.code()));
+            return in.aggregateFrames(64 * MIB).receive().asString().doOnNext(received::add);
+        }).subscribe();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(received).contains("close 1009"));
+        assertThat(received).first().isEqualTo(WELCOME);
+        awaitTotals("ws-flood", new Totals(0, WELCOME.length(), 1));
+    }
+
+    @Test
+    void closeFramesCrossBothWaysWithTheirStatus() {
+        String host = register("ws-closing", "http://127.0.0.1:" + echoUpstream.port());
+        closesAtUpstream.clear();
+        List<Integer> atClient = new CopyOnWriteArrayList<>();
+
+        client(host, "/closing").handle((in, out) -> {
+            in.receiveCloseStatus().subscribe(status -> atClient.add(status.code()));
+            return out.sendString(Mono.just("close")).then(in.receive().then());
+        }).subscribe();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(atClient).contains(4002));
+
+        client(host, "/closing").handle((in, out) -> out.sendClose(4001, "bye").then(in.receive().then())).subscribe();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(closesAtUpstream).contains(4001));
+    }
+
+    @Test
+    void fragmentedMessagesCrossAsTheirFramesAndTheirPayloadCounts() {
+        String host = register("ws-fragments", "http://127.0.0.1:" + echoUpstream.port());
+        Sinks.Many<WebSocketFrame> toGateway = Sinks.many().unicast().onBackpressureBuffer();
+        BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        Disposable connection = connect(host, toGateway, received);
+
+        assertThat(next(received)).asString(StandardCharsets.UTF_8).isEqualTo(WELCOME);
+        toGateway.tryEmitNext(new TextWebSocketFrame(false, 0, "hel"));
+        toGateway.tryEmitNext(new ContinuationWebSocketFrame(true, 0, "lo"));
+
+        // the upstream put the message together from the frames the client sent
+        assertThat(next(received)).asString(StandardCharsets.UTF_8).isEqualTo("hello");
+        awaitTotals("ws-fragments", new Totals(5, WELCOME.length() + 5, 1));
+        connection.dispose();
+    }
+
+    @Test
+    void theSubprotocolIsTheOneTheUpstreamChoseAmongTheClients() {
+        String host = register("ws-chat", "http://127.0.0.1:" + echoUpstream.port());
+
+        String greeting = HttpClient.create().headers(headers -> headers.set(HttpHeaders.HOST, host))
+                .websocket(WebsocketClientSpec.builder().protocols("v2.chat,v1.chat").build())
+                .uri("ws://localhost:" + port + "/chat")
+                .handle((in, out) -> in.receive().asString().next().map(text -> text + ", selected " + in.selectedSubprotocol()))
+                .blockFirst(Duration.ofSeconds(10));
+
+        assertThat(greeting).isEqualTo("speaking v1.chat, selected v1.chat");
+    }
+
+    @Test
+    void anUpstreamThatRefusesTheUpgradeAnswersTheClientWithItsOwnStatus() {
+        String host = register("ws-refused", "http://127.0.0.1:" + echoUpstream.port());
+
+        Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+                () -> client(host, "/refuse").handle((in, out) -> in.receive().then()).blockLast(Duration.ofSeconds(10)));
+
+        assertThat(refused).isInstanceOf(WebSocketClientHandshakeException.class);
+        assertThat(((WebSocketClientHandshakeException) refused).response().status().code()).isEqualTo(403);
     }
 
     // ---- event streams and downloads ------------------------------------------------------------------------------
@@ -312,9 +403,13 @@ class LongLivedTrafficIT {
     }
 
     private HttpClient.WebsocketSender client(String host) {
+        return client(host, "/echo");
+    }
+
+    private HttpClient.WebsocketSender client(String host, String path) {
         return HttpClient.create().headers(headers -> headers.set(HttpHeaders.HOST, host))
                 .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(64 * MIB).build())
-                .uri("ws://localhost:" + port + "/echo");
+                .uri("ws://localhost:" + port + path);
     }
 
     /** A WebSocket connection through the gateway: sends what {@code toGateway} emits, puts every message received in {@code received}. */

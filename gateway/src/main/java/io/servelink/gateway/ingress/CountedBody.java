@@ -10,7 +10,7 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
  * A request or response whose body bytes are counted as they cross it (the metering's decorators). The project
  * proxy ({@link IngressProxy}) reads and writes the one underneath and counts in the operator it has per buffer
  * anyway, so the counting adds no operator of its own to a proxied body; the gateway's route uses the decorator
- * as it is. A WebSocket connection's messages count here too ({@link MeteredWebSocketService}): those from the
+ * as it is. A WebSocket connection's messages count here too ({@link IngressWebSocketRelay}): those from the
  * client on the request, those to the client on the response.
  *
  * @param <T> the request or response type
