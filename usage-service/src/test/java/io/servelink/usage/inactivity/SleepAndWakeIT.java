@@ -361,7 +361,7 @@ class SleepAndWakeIT {
     private List<ProjectActivityEvent> activityOf(List<String> projects) throws SQLException {
         awaitOutboxSent();
         List<ProjectActivityEvent> events = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : kafka.readAll(infrastructure.topics().projectActivity(), Duration.ofMillis(700))) {
+        for (ConsumerRecord<String, byte[]> record : kafka.readAll(infrastructure.topics().projectActivity())) {
             ProjectActivityEvent event = codec.decode(record.value(), ProjectActivityEvent.class).payload();
             assertThat(record.key()).isEqualTo(event.projectId());
             if (projects.contains(event.projectId())) {
@@ -376,7 +376,7 @@ class SleepAndWakeIT {
         return await().atMost(Duration.ofSeconds(30)).until(() -> {
             awaitOutboxSent();
             List<ProjectSleepState> states = new ArrayList<>();
-            for (ConsumerRecord<String, byte[]> record : kafka.readAll(infrastructure.topics().projectSleep(), Duration.ofMillis(700))) {
+            for (ConsumerRecord<String, byte[]> record : kafka.readAll(infrastructure.topics().projectSleep())) {
                 if (project.equals(record.key())) {
                     states.add(codec.decode(record.value(), ProjectSleepState.class).payload());
                 }

@@ -213,7 +213,7 @@ class UsageLimitsIT {
     }
 
     private List<EventEnvelope<UsageThresholdCrossed>> alertEvents(String team) {
-        return kafka.readEvents(infrastructure.topics().usageAlerts(), UsageThresholdCrossed.class, Duration.ofMillis(700)).stream()
+        return kafka.readEvents(infrastructure.topics().usageAlerts(), UsageThresholdCrossed.class).stream()
                 .filter(e -> e.payload().teamSlug().equals(team)).toList();
     }
 

@@ -68,33 +68,38 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
-    /** Reads every record of the topic from the beginning until none arrives for {@code quiet}. */
-    public List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration quiet) {
+    /**
+     * Reads every record the topic holds now, from the beginning to the end offsets it has when called (committed
+     * records only), without joining a consumer group. A test that waits for records calls it inside its wait.
+     */
+    public List<ConsumerRecord<String, byte[]>> readAll(String topic) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(topic));
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + quiet.toNanos();
-            while (System.nanoTime() < deadline) {
-                var batch = consumer.poll(Duration.ofMillis(200));
-                if (!batch.isEmpty()) {
-                    batch.forEach(records::add);
-                    deadline = System.nanoTime() + quiet.toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " up to " + ends);
                 }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             return records;
         }
     }
 
     /** Reads the topic's events of one payload type (skipping tombstones and other types). */
-    public <T extends Event> List<EventEnvelope<T>> readEvents(String topic, Class<T> type, Duration quiet) {
+    public <T extends Event> List<EventEnvelope<T>> readEvents(String topic, Class<T> type) {
         List<EventEnvelope<T>> events = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : readAll(topic, quiet)) {
+        for (ConsumerRecord<String, byte[]> record : readAll(topic)) {
             if (record.value() == null) {
                 continue;
             }
