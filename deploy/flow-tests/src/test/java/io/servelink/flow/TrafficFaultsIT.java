@@ -85,7 +85,11 @@ class TrafficFaultsIT {
         int usagePort = freePort();
         usage = new ServiceProcess("usage-service", usagePort, root.resolve("usage-service/target/usage-service.jar"),
                 concat(common, ServiceProcess.databaseArguments(postgres, "usage"),
-                        List.of("--servelink.usage.storage.probe=none", "--servelink.usage.traffic.max-batch=500")),
+                        List.of("--servelink.usage.storage.probe=none", "--servelink.usage.traffic.max-batch=500",
+                                // a killed usage-service's consumers leave the group when their session expires, and its
+                                // restarted consumers get no partitions before: the broker's least session (6 s), not 45 s
+                                "--spring.kafka.consumer.properties.session.timeout.ms=6000",
+                                "--spring.kafka.consumer.properties.heartbeat.interval.ms=2000")),
                 logs);
         gateway = new ServiceProcess("gateway", freePort(), root.resolve("gateway/target/gateway.jar"),
                 concat(common, List.of("--servelink.gateway.services.usage=http://127.0.0.1:" + usagePort,
