@@ -16,8 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param observations project requests go through the gateway's observed route (traces, metrics per request) instead
  *                     of the unobserved project proxy
  * @param websocketMaxFrameSize the largest WebSocket message payload a project's connection carries, either way: a
- *                     frame (or a message of continuation frames) above it closes the connection with status 1009
- *                     (message too big); applied to the gateway's side towards the client and towards the upstream
+ *                     frame (or a message of continuation frames, or a control frame) above it closes the connection,
+ *                     the client getting status 1009 (message too big) ({@link IngressWebSocketRelay})
  * @param http2Cleartext accept HTTP/2 in cleartext (h2c) next to HTTP/1.1, for gRPC without TLS ({@link IngressHttp2})
  */
 @ConfigurationProperties("servelink.gateway.ingress")
@@ -33,7 +33,7 @@ record IngressSettings(@DefaultValue(".apps.localhost") String domainSuffix, @De
         }
     }
 
-    /** {@link #websocketMaxFrameSize()} as Reactor Netty takes it. */
+    /** {@link #websocketMaxFrameSize()} in bytes, as Reactor Netty's handshakes take it too. */
     int websocketMaxFramePayloadLength() {
         return (int) websocketMaxFrameSize.toBytes();
     }
