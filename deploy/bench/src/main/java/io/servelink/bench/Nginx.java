@@ -97,6 +97,11 @@ final class Nginx implements AutoCloseable {
         return launch(prefix, conf, proxyPort);
     }
 
+    /** The master process's id (its workers are its children). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Starts nginx with {@code conf} under {@code prefix}; ready once it listens on every one of {@code ports}. */
     private static Nginx launch(Path prefix, String conf, int... ports) throws IOException, InterruptedException {
         Files.createDirectories(prefix.resolve("tmp"));

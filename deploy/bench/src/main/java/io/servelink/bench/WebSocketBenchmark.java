@@ -56,6 +56,11 @@ final class WebSocketBenchmark {
     /** The fixed rate offered to every path, as a share of direct's closed-loop throughput in the same run. */
     private static final double FIXED_RATE_SHARE = Double.parseDouble(System.getProperty("bench.ws-fixed-rate-share", "0.5"));
     private static final int FIXED_RATE_ROUNDS = Integer.getInteger("bench.fixed-rate-rounds", 6);
+    /**
+     * The proxies on a core of their own: this JVM (load generator and echo server, on every path) pinned to CPU 0,
+     * the gateway and nginx to CPU 1, as a proxy runs on its own machine or pod. Scenarios are then named "... split".
+     */
+    private static final boolean SPLIT_CPUS = Boolean.getBoolean("bench.ws-split-cpus");
     private static final Duration FIXED_RATE_ROUND = Duration.ofSeconds(5);
     /** When the first message at a fixed rate is due: after every connection's handshake. */
     private static final Duration FIXED_RATE_START = Duration.ofMillis(500);
@@ -88,10 +93,18 @@ final class WebSocketBenchmark {
             gateway = GatewayBenchmark.startGateway(root, logs, kafka, namespace, true, GATEWAY_METERED);
             GatewayBenchmark.registerProject(kafka, namespace, "bench-ws", HOST, ECHO_UPSTREAM);
             awaitEchoed(GATEWAY_METERED, HOST);
+            if (SPLIT_CPUS) {
+                Cpus.pin(ProcessHandle.current().pid(), "0");
+                Cpus.pin(gateway.pid(), "1");
+                if (nginx != null) {
+                    Cpus.pin(nginx.pid(), "1");
+                }
+            }
             for (Map.Entry<String, Integer> size : SIZES) {
-                String direct = DIRECT + " " + size.getKey();
-                String proxy = NGINX + " " + size.getKey();
-                String metered = GATEWAY + " " + size.getKey();
+                String sized = size.getKey() + (SPLIT_CPUS ? " split" : "");
+                String direct = DIRECT + " " + sized;
+                String proxy = NGINX + " " + sized;
+                String metered = GATEWAY + " " + sized;
                 Map<String, Echo> echoes = new LinkedHashMap<>();
                 echoes.put(direct, new Echo(ECHO_UPSTREAM, null, null, size.getValue()));
                 if (nginx != null) {
@@ -104,10 +117,10 @@ final class WebSocketBenchmark {
                 Map<String, Outcome> saturated = inTurns(echoes, ROUNDS, "",
                         echo -> echo.run(Duration.ofSeconds(Math.max(1, SECONDS / ROUNDS))));
                 saturated.forEach((name, outcome) -> results.addAll(rows(name, outcome)));
-                compare(results, "gateway metered vs direct " + size.getKey(), saturated.get(direct), saturated.get(metered), "target >= 0.8");
+                compare(results, "gateway metered vs direct " + sized, saturated.get(direct), saturated.get(metered), "target >= 0.8");
                 if (nginx != null) {
-                    compare(results, "nginx proxy vs direct " + size.getKey(), saturated.get(direct), saturated.get(proxy), "");
-                    compare(results, "gateway metered vs nginx proxy " + size.getKey(), saturated.get(proxy), saturated.get(metered), "");
+                    compare(results, "nginx proxy vs direct " + sized, saturated.get(direct), saturated.get(proxy), "");
+                    compare(results, "gateway metered vs nginx proxy " + sized, saturated.get(proxy), saturated.get(metered), "");
                 }
 
                 int rate = Math.max(100, (int) Math.round(FIXED_RATE_SHARE * saturated.get(direct).perSecond() / 100) * 100);
@@ -118,9 +131,9 @@ final class WebSocketBenchmark {
                 Map<String, Outcome> fixed = inTurns(echoes, FIXED_RATE_ROUNDS, at, echo -> echo.runAt(rate, FIXED_RATE_ROUND));
                 fixed.forEach((name, outcome) -> results.addAll(rows(name + at, outcome)));
                 String share = String.format("offered %.0f %% of direct's closed-loop throughput; ~1.0 when the path keeps up", 100 * FIXED_RATE_SHARE);
-                compare(results, "gateway metered vs direct " + size.getKey() + at, fixed.get(direct), fixed.get(metered), share);
+                compare(results, "gateway metered vs direct " + sized + at, fixed.get(direct), fixed.get(metered), share);
                 if (nginx != null) {
-                    compare(results, "nginx proxy vs direct " + size.getKey() + at, fixed.get(direct), fixed.get(proxy), share);
+                    compare(results, "nginx proxy vs direct " + sized + at, fixed.get(direct), fixed.get(proxy), share);
                 }
             }
         } finally {
@@ -241,7 +254,8 @@ final class WebSocketBenchmark {
          */
         private Outcome measure(Duration duration, Schedule schedule, long measuredFrom) {
             java.util.Optional<Duration> cpuBefore = process == null ? java.util.Optional.empty() : process.cpuTime();
-            ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(size).writeZero(size));
+            ByteBuf message = Unpooled.directBuffer(size).writeZero(size);
+            ByteBuf payload = Unpooled.unreleasableBuffer(message);
             Histogram latencies = new ConcurrentHistogram(Duration.ofSeconds(60).toNanos(), 3);
             AtomicLong failures = new AtomicLong();
             ConnectionProvider connections = ConnectionProvider.newConnection();
@@ -268,6 +282,7 @@ final class WebSocketBenchmark {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             connections.disposeLater().block(Duration.ofSeconds(10));
+            message.release();
             double cpuMicros = cpuBefore.map(before -> (double) process.cpuTime().orElseThrow().minus(before).toNanos() / 1e3).orElse(Double.NaN);
             long echoes = latencies.getTotalCount();
             return new Outcome(latencies, echoes, seconds, failures.get(), echoes == 0 ? Double.NaN : cpuMicros / echoes);

@@ -97,6 +97,14 @@ public final class ServiceProcess {
         throw new IllegalStateException(name + " did not become ready within " + timeout + "; see " + log);
     }
 
+    /** The running process's id. */
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not started");
+        }
+        return process.pid();
+    }
+
     /** CPU time the process has used so far (all its threads), where the platform tells. */
     public java.util.Optional<Duration> cpuTime() {
         return process == null ? java.util.Optional.empty() : process.toHandle().info().totalCpuDuration();
