@@ -248,6 +248,21 @@ class LongLivedTrafficIT {
         assertThat(((WebSocketClientHandshakeException) refused).response().status().code()).isEqualTo(403);
     }
 
+    @Test
+    void anUpstreamThatCannotBeReachedIsTheGatewaysBadGateway() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String host = register("ws-unreachable", "http://127.0.0.1:" + closedPort);
+
+        Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+                () -> client(host, "/echo").handle((in, out) -> in.receive().then()).blockLast(Duration.ofSeconds(10)));
+
+        assertThat(refused).isInstanceOf(WebSocketClientHandshakeException.class);
+        assertThat(((WebSocketClientHandshakeException) refused).response().status().code()).isEqualTo(502);
+    }
+
     // ---- event streams and downloads ------------------------------------------------------------------------------
 
     @Test

@@ -116,7 +116,7 @@ final class IngressProxy implements WebFilter, Ordered {
      * A problem answered by the gateway, on the exchange as it came to the filters: its bytes are not the project's,
      * so the metering's decorated response does not count them (the exchange still counts as a request).
      */
-    private static Mono<Void> gatewaysOwn(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
+    static Mono<Void> gatewaysOwn(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
         ServerWebExchange original = exchange;
         while (original instanceof ServerWebExchangeDecorator decorator) {
             original = decorator.getDelegate();
@@ -180,7 +180,7 @@ final class IngressProxy implements WebFilter, Ordered {
         }
     }
 
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (type.isInstance(cause)) {
                 return true;

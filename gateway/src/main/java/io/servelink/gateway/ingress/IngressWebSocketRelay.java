@@ -6,6 +6,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.s
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -15,13 +17,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.LongConsumer;
+import org.reactivestreams.Subscription;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -33,10 +38,12 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
+import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.server.HttpServerResponse;
@@ -93,7 +100,10 @@ final class IngressWebSocketRelay implements GlobalFilter, Ordered {
         }
         setAlreadyRouted(exchange);
         return proxy(exchange, asWebSocketUri(routed))
-                .onErrorResume(WebSocketClientHandshakeException.class, refused -> answerAsUpstream(exchange, refused));
+                .onErrorResume(WebSocketClientHandshakeException.class, refused -> answerAsUpstream(exchange, refused))
+                .onErrorResume(error -> !exchange.getResponse().isCommitted()
+                                && (IngressProxy.causedBy(error, ConnectException.class) || IngressProxy.causedBy(error, UnknownHostException.class)),
+                        error -> IngressProxy.gatewaysOwn(exchange, HttpStatus.BAD_GATEWAY, "Bad gateway", "The project's upstream could not be reached"));
     }
 
     static boolean isWebSocketUpgrade(ServerHttpRequest request) {
@@ -133,23 +143,22 @@ final class IngressWebSocketRelay implements GlobalFilter, Ordered {
                     .handle((upstreamIn, upstreamOut) -> {
                         // before the client's handshake: what the upstream sends meanwhile waits as bytes
                         upstreamIn.withConnection(Relay::bytesFromNowOn);
-                        Sinks.One<Relay> client = Sinks.one();
                         Sinks.Empty<Void> relayed = Sinks.empty();
-                        // the relay runs here, for as long as the upstream's connection: the client's side only
-                        // waits for it (Reactor Netty cancels that side's handler when its connection closes, and
-                        // what came from the client before must still reach the upstream)
+                        // the relay starts with the client's side (reading it before anything else can) and runs on
+                        // its own: Reactor Netty cancels a side's handler when that side's connection closes, and
+                        // what came from that side before must still reach the other; both handlers wait for it
                         return acceptClient(exchange, upstreamIn, (clientIn, clientOut) -> {
                                     clientIn.withConnection(Relay::bytesFromNowOn);
-                                    client.tryEmitValue(new Relay(clientIn, clientOut, upstreamIn, upstreamOut, meters));
+                                    new Relay(clientIn, clientOut, upstreamIn, upstreamOut, meters).run()
+                                            .doFinally(signal -> relayed.tryEmitEmpty())
+                                            .subscribe();
                                     return relayed.asMono();
                                 })
                                 .doOnSuccess(done -> {
                                     accepted.set(true);
                                     upgraded.success();
                                 })
-                                .then(client.asMono())
-                                .flatMap(Relay::run)
-                                .doFinally(signal -> relayed.tryEmitEmpty());
+                                .then(relayed.asMono());
                     })
                     .subscribe(null, error -> {
                         if (!accepted.get()) {
@@ -254,12 +263,54 @@ final class IngressWebSocketRelay implements GlobalFilter, Ordered {
             }));
         }
 
-        /** One way: completes once its source ended and all of it was written; never if its destination went first. */
-        private static Mono<Void> way(Flux<Object> source, WebsocketOutbound destination) {
-            AtomicBoolean ended = new AtomicBoolean();
-            return destination.sendObject(source.doOnComplete(() -> ended.set(true))).then()
-                    .onErrorResume(destinationFailed -> Mono.empty())
-                    .then(Mono.defer(() -> ended.get() ? Mono.<Void>empty() : Mono.<Void>never()));
+        /**
+         * One way, written to the destination's channel as it comes: the next message is asked for once the last one
+         * is handed to the channel while it takes more, else once that write is done. Completes once the source ended
+         * and all of it was written; never if the destination went first, and then the source is not cancelled
+         * (Reactor Netty would answer that with a close frame of its own, ahead of what the other way still carries).
+         */
+        private static Mono<Void> way(Flux<Object> source, NettyOutbound destination) {
+            Channel[] channel = new Channel[1];
+            destination.withConnection(connection -> channel[0] = connection.channel());
+            return Mono.create(written -> {
+                BaseSubscriber<Object> writer = new BaseSubscriber<>() {
+                    private ChannelFuture last;
+
+                    @Override
+                    protected void hookOnSubscribe(Subscription subscription) {
+                        request(1);
+                    }
+
+                    @Override
+                    protected void hookOnNext(Object message) {
+                        last = channel[0].writeAndFlush(message);
+                        if (channel[0].isWritable()) {
+                            request(1);
+                        } else {
+                            last.addListener(done -> {
+                                if (done.isSuccess()) {
+                                    request(1);
+                                }
+                            });
+                        }
+                    }
+
+                    @Override
+                    protected void hookOnComplete() {
+                        if (last == null) {
+                            written.success();
+                        } else {
+                            last.addListener(done -> {
+                                if (done.isSuccess()) {
+                                    written.success();
+                                }
+                            });
+                        }
+                    }
+                };
+                written.onDispose(writer);
+                source.subscribe(writer);
+            });
         }
 
         /**
