@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.servelink.infra.test.OpenApiLint;
-import io.servelink.infra.test.ServiceIT;
+import io.servelink.infra.test.ReadOnlyServiceIT;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 /** The served OpenAPI document passes the OWASP API Security ruleset (deploy/openapi/.spectral.yaml) without error. */
-@ServiceIT
+@ReadOnlyServiceIT
+// the notification relay off as in SecurityIT: equal configuration, so the two share one running service
+@TestPropertySource(properties = "servelink.support.notifications.relay-enabled=false")
 class OpenApiDocumentIT {
 
     @LocalServerPort

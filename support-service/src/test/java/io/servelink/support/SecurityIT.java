@@ -12,7 +12,7 @@ import static io.servelink.infra.test.security.EndpointMatrix.Expect.PASSES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servelink.contracts.security.PlatformRole;
-import io.servelink.infra.test.ServiceIT;
+import io.servelink.infra.test.ReadOnlyServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;
 import io.servelink.infra.test.security.EndpointMatrix;
@@ -40,10 +40,10 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
  * on their own team's tickets, agents on every team's, internal notes agents-only, the knowledge base public to read),
  * fuzzed input, oversized bodies, and no token or secret in logs or answers.
  */
-@ServiceIT
+@ReadOnlyServiceIT
 @ExtendWith(OutputCaptureExtension.class)
-// no background writer (SLA job, mail relay) may change a table while the fuzzer compares checksums
-@TestPropertySource(properties = {"servelink.jobs.enabled=false", "servelink.support.notifications.relay-enabled=false"})
+// no background writer (SLA job, mail relay) may change a table while the fuzzer compares checksums (jobs are off)
+@TestPropertySource(properties = "servelink.support.notifications.relay-enabled=false")
 class SecurityIT {
 
     private static final String TEAM = EndpointMatrix.TEAM;

@@ -1,6 +1,5 @@
 package io.servelink.usage.security;
 
-import io.servelink.infra.test.TestClock;
 import static io.servelink.infra.test.security.EndpointMatrix.Caller.ADMIN;
 import static io.servelink.infra.test.security.EndpointMatrix.Caller.MEMBER;
 import static io.servelink.infra.test.security.EndpointMatrix.Caller.OPERATOR;
@@ -8,7 +7,7 @@ import static io.servelink.infra.test.security.EndpointMatrix.Caller.OWNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servelink.contracts.security.PlatformRole;
-import io.servelink.infra.test.ServiceIT;
+import io.servelink.infra.test.ReadOnlyServiceIT;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;
 import io.servelink.infra.test.security.EndpointMatrix;
@@ -24,18 +23,14 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * usage-service against hostile callers: the authorization matrix of every endpoint, fuzzed input, oversized bodies, no
  * token or secret in logs or answers.
  */
-@ServiceIT
+@ReadOnlyServiceIT
 @ExtendWith(OutputCaptureExtension.class)
-@Import(TestClock.Configuration.class)
-@TestPropertySource(properties = "servelink.jobs.enabled=false")
 class SecurityIT {
 
     private static final String TEAM = EndpointMatrix.TEAM;

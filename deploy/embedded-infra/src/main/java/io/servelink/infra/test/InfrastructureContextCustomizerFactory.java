@@ -15,13 +15,29 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 /**
  * Gives each test class its own {@link TestInfrastructure}, as properties and as a bean; with {@link OwnPostgres}
- * also its own PostgreSQL server (bean {@code restartablePostgres}), stopped after the context's other beans.
+ * also its own PostgreSQL server (bean {@code restartablePostgres}), stopped after the context's other beans. Classes
+ * marked {@link ReadOnlyServiceIT} get one customizer, equal for all of them, so they share a context.
  */
 public class InfrastructureContextCustomizerFactory implements ContextCustomizerFactory {
 
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
+        if (MergedAnnotations.from(testClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY).isPresent(ReadOnlyServiceIT.class)) {
+            return new ReadOnlyClasses();
+        }
         return new PerTestClass(testClass);
+    }
+
+    /** Equal for every read-only class, so those with equal configuration share a context (and a database). */
+    record ReadOnlyClasses() implements ContextCustomizer {
+
+        @Override
+        public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
+            TestInfrastructure infrastructure = TestInfrastructure.forTestClass(ReadOnlyServiceIT.class, PostgresServers.shared());
+            context.getEnvironment().getPropertySources()
+                    .addFirst(new MapPropertySource("servelink-test-infrastructure", infrastructure.springProperties()));
+            context.getBeanFactory().registerSingleton("testInfrastructure", infrastructure);
+        }
     }
 
     /** Equal only for the same test class, so no two classes share a context (nor a database). */
