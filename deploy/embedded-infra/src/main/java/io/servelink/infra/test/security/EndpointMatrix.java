@@ -409,6 +409,9 @@ public final class EndpointMatrix {
 
         private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+        /** The longest path (query included) sent on the shared client's kept-alive connections: a quarter of Netty's limit. */
+        static final int SHARED_CONNECTION_MAX_PATH = 1024;
+
         private Http() {
         }
 
@@ -417,9 +420,28 @@ public final class EndpointMatrix {
                     token == null ? null : "Bearer " + token, body);
         }
 
-        /** Any headers, and {@code authorization} as the Authorization header's whole value (null: none). */
+        /**
+         * Any headers, and {@code authorization} as the Authorization header's whole value (null: none). A request whose
+         * path (with its query) is longer than {@link #SHARED_CONNECTION_MAX_PATH} goes on a connection of its own, closed
+         * after the answer: the server may refuse it while decoding it (Netty's request line limit is 4096 bytes), and
+         * Reactor Netty answers a request it cannot decode with the operations of the connection's previous exchange when
+         * that exchange's clean-up is still queued on the event loop (its response already sent): nothing is written and
+         * the connection stays open. A client that reuses a kept-alive connection right after an answer, as requests sent
+         * back to back do, then waits for an answer that never comes. A new connection has no previous exchange.
+         */
         public static HttpResponse<String> send(int port, String method, String path, Map<String, String> headers,
                                                 String authorization, String body) {
+            if (path.length() <= SHARED_CONNECTION_MAX_PATH) {
+                return send(CLIENT, port, method, path, headers, authorization, body);
+            }
+            try (HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build()) {
+                return send(own, port, method, path, headers, authorization, body);
+            }
+        }
+
+        private static HttpResponse<String> send(HttpClient client, int port, String method, String path,
+                                                 Map<String, String> headers, String authorization, String body) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                     .timeout(Duration.ofSeconds(30))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -428,7 +450,7 @@ public final class EndpointMatrix {
                 request.header("Authorization", authorization);
             }
             try {
-                HttpResponse<InputStream> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream in = response.body()) {
                     boolean stream = response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
                     return new Answer(response, stream ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
