@@ -39,9 +39,27 @@ public final class HostileInput {
         this.random = new Random(seed);
     }
 
-    /** Runs {@code perEndpoint} hostile requests on every row; returns the failures (empty = all good). */
+    /**
+     * Runs {@code perEndpoint} hostile requests on every row; returns the failures (empty = all good). A checksum that
+     * holds resources ({@link #databaseChecksum}) is closed at the end.
+     */
     public List<String> run(int port, List<EndpointMatrix.Row> rows, List<EndpointMatrix.Caller> callers, int perEndpoint,
                             Supplier<String> databaseChecksum) {
+        try {
+            return requests(port, rows, callers, perEndpoint, databaseChecksum);
+        } finally {
+            if (databaseChecksum instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // only the checksum's connection: nothing of the test's outcome depends on it
+                }
+            }
+        }
+    }
+
+    private List<String> requests(int port, List<EndpointMatrix.Row> rows, List<EndpointMatrix.Caller> callers, int perEndpoint,
+                                  Supplier<String> databaseChecksum) {
         List<String> failures = new ArrayList<>();
         for (EndpointMatrix.Row row : rows) {
             for (int i = 0; i < perEndpoint; i++) {
@@ -164,33 +182,72 @@ public final class HostileInput {
 
     /**
      * A checksum of every table of the schema {@code public} (Liquibase's own tables and {@code excluded} aside):
-     * md5 of all rows, in order.
+     * md5 of all rows, in order. It holds one connection from {@code connections} and asks for all tables in one
+     * query (a checksum is taken before and after every hostile request: a connection per checksum would cost more
+     * than the requests); {@link #run} closes it at the end.
      */
     public static Supplier<String> databaseChecksum(Supplier<Connection> connections, List<String> excluded) {
-        return () -> {
-            try (Connection connection = connections.get(); Statement statement = connection.createStatement()) {
-                List<String> tables = new ArrayList<>();
-                try (ResultSet rs = statement.executeQuery("select table_name from information_schema.tables "
-                        + "where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name")) {
-                    while (rs.next()) {
-                        String table = rs.getString(1);
-                        if (!table.startsWith("databasechangelog") && !excluded.contains(table)) {
-                            tables.add(table);
+        return new DatabaseChecksum(connections, excluded);
+    }
+
+    private static final class DatabaseChecksum implements Supplier<String>, AutoCloseable {
+
+        private final Supplier<Connection> connections;
+        private final List<String> excluded;
+        private Connection connection;
+        private String query;
+
+        DatabaseChecksum(Supplier<Connection> connections, List<String> excluded) {
+            this.connections = connections;
+            this.excluded = excluded;
+        }
+
+        @Override
+        public String get() {
+            try {
+                if (connection == null || connection.isClosed()) {
+                    connection = connections.get();
+                    query = null;
+                }
+                try (Statement statement = connection.createStatement()) {
+                    if (query == null) {
+                        query = query(statement);
+                    }
+                    StringBuilder sums = new StringBuilder();
+                    try (ResultSet rs = statement.executeQuery(query)) {
+                        while (rs.next()) {
+                            sums.append(rs.getString(1)).append('=').append(rs.getLong(2)).append(':').append(rs.getString(3)).append(' ');
                         }
                     }
+                    return sums.toString();
                 }
-                StringBuilder sums = new StringBuilder();
-                for (String table : tables) {
-                    try (ResultSet rs = statement.executeQuery("select count(*), md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from \""
-                            + table + "\" t")) {
-                        rs.next();
-                        sums.append(table).append('=').append(rs.getLong(1)).append(':').append(rs.getString(2)).append(' ');
-                    }
-                }
-                return sums.toString();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
-        };
+        }
+
+        /** One query answering (table, row count, md5 of its rows) for every table, in the tables' order. */
+        private String query(Statement statement) throws SQLException {
+            List<String> parts = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery("select table_name from information_schema.tables "
+                    + "where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name")) {
+                while (rs.next()) {
+                    String table = rs.getString(1);
+                    if (!table.startsWith("databasechangelog") && !excluded.contains(table)) {
+                        parts.add("(select " + parts.size() + " as n, '" + table + "' as name, count(*) as row_count, "
+                                + "md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as checksum from \"" + table + "\" t)");
+                    }
+                }
+            }
+            return parts.isEmpty() ? "select '', 0, '' where false"
+                    : "select name, row_count, checksum from (" + String.join(" union all ", parts) + ") sums order by n";
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (connection != null) {
+                connection.close();
+            }
+        }
     }
 }
