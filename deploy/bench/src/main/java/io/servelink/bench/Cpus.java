@@ -12,9 +12,6 @@ final class Cpus {
 
     /** Pins every thread of process {@code pid} and of its descendants to the CPUs in {@code cpuList} ("0", "1-3"). */
     static void pin(long pid, String cpuList) throws IOException, InterruptedException {
-        if (Runtime.getRuntime().availableProcessors() < 2) {
-            throw new IllegalStateException("splitting CPUs needs at least two");
-        }
         List<Long> pids = new ArrayList<>();
         pids.add(pid);
         ProcessHandle.of(pid).ifPresent(process -> process.descendants().forEach(child -> pids.add(child.pid())));

@@ -94,6 +94,9 @@ final class WebSocketBenchmark {
             GatewayBenchmark.registerProject(kafka, namespace, "bench-ws", HOST, ECHO_UPSTREAM);
             awaitEchoed(GATEWAY_METERED, HOST);
             if (SPLIT_CPUS) {
+                if (Runtime.getRuntime().availableProcessors() < 2) {
+                    throw new IllegalStateException("bench.ws-split-cpus needs at least two CPUs");
+                }
                 Cpus.pin(ProcessHandle.current().pid(), "0");
                 Cpus.pin(gateway.pid(), "1");
                 if (nginx != null) {
