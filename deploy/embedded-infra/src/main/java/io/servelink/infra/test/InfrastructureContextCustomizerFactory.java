@@ -33,10 +33,7 @@ public class InfrastructureContextCustomizerFactory implements ContextCustomizer
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
-            TestInfrastructure infrastructure = TestInfrastructure.forTestClass(ReadOnlyServiceIT.class, PostgresServers.shared());
-            context.getEnvironment().getPropertySources()
-                    .addFirst(new MapPropertySource("servelink-test-infrastructure", infrastructure.springProperties()));
-            context.getBeanFactory().registerSingleton("testInfrastructure", infrastructure);
+            register(context, TestInfrastructure.forTestClass(ReadOnlyServiceIT.class, PostgresServers.shared()));
         }
     }
 
@@ -47,15 +44,19 @@ public class InfrastructureContextCustomizerFactory implements ContextCustomizer
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
             boolean own = MergedAnnotations.from(testClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY).isPresent(OwnPostgres.class);
             PostgresServer postgres = own ? RestartablePostgres.start() : PostgresServers.shared();
-            TestInfrastructure infrastructure = TestInfrastructure.forTestClass(testClass, postgres);
-            context.getEnvironment().getPropertySources()
-                    .addFirst(new MapPropertySource("servelink-test-infrastructure", infrastructure.springProperties()));
-            context.getBeanFactory().registerSingleton("testInfrastructure", infrastructure);
+            register(context, TestInfrastructure.forTestClass(testClass, postgres));
             if (postgres instanceof RestartablePostgres restartable) {
                 context.getBeanFactory().registerSingleton("restartablePostgres", restartable);
                 // registered before every application bean, so destroyed after them (their pools close first)
                 ((DefaultListableBeanFactory) context.getBeanFactory()).registerDisposableBean("restartablePostgres", restartable::close);
             }
         }
+    }
+
+    /** The infrastructure as the context's first property source and as bean {@code testInfrastructure}. */
+    private static void register(ConfigurableApplicationContext context, TestInfrastructure infrastructure) {
+        context.getEnvironment().getPropertySources()
+                .addFirst(new MapPropertySource("servelink-test-infrastructure", infrastructure.springProperties()));
+        context.getBeanFactory().registerSingleton("testInfrastructure", infrastructure);
     }
 }
