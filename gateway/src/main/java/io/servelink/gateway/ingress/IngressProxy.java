@@ -104,19 +104,26 @@ final class IngressProxy implements WebFilter, Ordered {
                 })
                 .responseConnection((response, connection) -> Mono.just(new Exchanged(response, connection)))
                 .next();
-        return answered.flatMap(upstream -> relay(upstream, exchange.getResponse()))
-                .onErrorResume(error -> !exchange.getResponse().isCommitted()
-                                && (causedBy(error, ConnectException.class) || causedBy(error, UnknownHostException.class)),
-                        error -> gatewaysOwn(exchange, HttpStatus.BAD_GATEWAY, "Bad gateway", "The project's upstream could not be reached"))
+        return answeredUnlessUnreachable(answered.flatMap(upstream -> relay(upstream, exchange.getResponse())), exchange)
                 .onErrorResume(error -> !exchange.getResponse().isCommitted() && causedBy(error, ReadTimeoutException.class),
                         error -> gatewaysOwn(exchange, HttpStatus.GATEWAY_TIMEOUT, "Gateway timeout", "The project's upstream did not answer in time"));
+    }
+
+    /**
+     * {@code proxied}, or the gateway's 502 problem when the project's upstream cannot be reached (refused, timed out
+     * connecting, unknown host) before the client's answer began: for plain requests and upgrades alike.
+     */
+    static Mono<Void> answeredUnlessUnreachable(Mono<Void> proxied, ServerWebExchange exchange) {
+        return proxied.onErrorResume(error -> !exchange.getResponse().isCommitted()
+                        && (causedBy(error, ConnectException.class) || causedBy(error, UnknownHostException.class)),
+                error -> gatewaysOwn(exchange, HttpStatus.BAD_GATEWAY, "Bad gateway", "The project's upstream could not be reached"));
     }
 
     /**
      * A problem answered by the gateway, on the exchange as it came to the filters: its bytes are not the project's,
      * so the metering's decorated response does not count them (the exchange still counts as a request).
      */
-    static Mono<Void> gatewaysOwn(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
+    private static Mono<Void> gatewaysOwn(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
         ServerWebExchange original = exchange;
         while (original instanceof ServerWebExchangeDecorator decorator) {
             original = decorator.getDelegate();
@@ -180,7 +187,7 @@ final class IngressProxy implements WebFilter, Ordered {
         }
     }
 
-    static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (type.isInstance(cause)) {
                 return true;

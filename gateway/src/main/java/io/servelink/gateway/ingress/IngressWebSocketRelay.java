@@ -17,9 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -99,11 +97,9 @@ final class IngressWebSocketRelay implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         setAlreadyRouted(exchange);
-        return proxy(exchange, asWebSocketUri(routed))
-                .onErrorResume(WebSocketClientHandshakeException.class, refused -> answerAsUpstream(exchange, refused))
-                .onErrorResume(error -> !exchange.getResponse().isCommitted()
-                                && (IngressProxy.causedBy(error, ConnectException.class) || IngressProxy.causedBy(error, UnknownHostException.class)),
-                        error -> IngressProxy.gatewaysOwn(exchange, HttpStatus.BAD_GATEWAY, "Bad gateway", "The project's upstream could not be reached"));
+        Mono<Void> proxied = proxy(exchange, asWebSocketUri(routed))
+                .onErrorResume(WebSocketClientHandshakeException.class, refused -> answerAsUpstream(exchange, refused));
+        return IngressProxy.answeredUnlessUnreachable(proxied, exchange);
     }
 
     static boolean isWebSocketUpgrade(ServerHttpRequest request) {
