@@ -29,8 +29,8 @@ final class DockerStorageProbe implements StorageProbe {
     }
 
     @Override
-    public Mono<Map<String, ProjectStorage>> measure() {
-        return client.diskUsage().map(usage -> perProject(usage, label));
+    public Mono<StorageSnapshot> measure() {
+        return client.diskUsage().map(usage -> StorageSnapshot.complete(perProject(usage, label)));
     }
 
     static Map<String, ProjectStorage> perProject(DockerDiskUsage usage, String label) {

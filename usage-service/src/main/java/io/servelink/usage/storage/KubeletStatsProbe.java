@@ -59,9 +59,9 @@ final class KubeletStatsProbe implements StorageProbe {
     }
 
     @Override
-    public Mono<Map<String, ProjectStorage>> measure() {
+    public Mono<StorageSnapshot> measure() {
         return kubelet.idempotent(token().flatMap(this::summary))
-                .map(summary -> perProject(summary, settings.namespacePrefix()));
+                .map(summary -> StorageSnapshot.complete(perProject(summary, settings.namespacePrefix())));
     }
 
     private Mono<Summary> summary(String token) {

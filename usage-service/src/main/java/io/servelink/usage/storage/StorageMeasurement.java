@@ -57,7 +57,7 @@ class StorageMeasurement implements Job {
     @Override
     public Mono<JobResult> run() {
         return probe.measure()
-                .flatMap(this::store)
+                .flatMap(snapshot -> store(snapshot.projects()))
                 .onErrorResume(this::degrade);
     }
 

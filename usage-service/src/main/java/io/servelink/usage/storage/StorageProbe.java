@@ -1,6 +1,5 @@
 package io.servelink.usage.storage;
 
-import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
@@ -13,6 +12,9 @@ interface StorageProbe {
     /** Short name stored with each measurement: {@code docker}, {@code kubelet}. */
     String source();
 
-    /** Each project found, by project id. */
-    Mono<Map<String, ProjectStorage>> measure();
+    /**
+     * Each project found, and whether the run covered everything; an error when nothing could be measured. A probe
+     * that reads several places (nodes) answers with what it could read and {@code complete=false} when some failed.
+     */
+    Mono<StorageSnapshot> measure();
 }

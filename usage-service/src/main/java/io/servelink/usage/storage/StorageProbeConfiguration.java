@@ -1,7 +1,6 @@
 package io.servelink.usage.storage;
 
 import io.servelink.starter.client.PeerClients;
-import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
@@ -30,7 +29,7 @@ class StorageProbeConfiguration {
         }
 
         @Override
-        public Mono<Map<String, ProjectStorage>> measure() {
+        public Mono<StorageSnapshot> measure() {
             return Mono.error(new IllegalStateException("no storage probe is configured (servelink.usage.storage.probe=none)"));
         }
     }
