@@ -36,7 +36,7 @@ import reactor.netty.resources.LoopResources;
 /**
  * WebSocket echo through the metered gateway against the same upstream directly and through nginx as a reverse
  * proxy, in one run: a Reactor Netty echo server (in this JVM), one metered gateway JVM, an nginx (when installed),
- * and {@value #CONNECTIONS} WebSocket connections per path. First each connection is a closed loop that sends a
+ * and {@code bench.ws-connections} WebSocket connections per path (16 unless set). First each connection is a closed loop that sends a
  * binary message and waits for its echo before sending the next (the path's capacity); then the paths are offered
  * the same fixed rate of messages, a share of what direct reached (whether a path keeps up, and the latency it adds
  * when it does). Throughput is echoes per second; latency is each echo's round trip. The paths take turns, as in
@@ -48,7 +48,8 @@ final class WebSocketBenchmark {
     static final int NGINX_PROXY = 18095;
     static final int GATEWAY_METERED = 18084;
     private static final String HOST = "bench-ws.apps.localhost";
-    private static final int CONNECTIONS = 16;
+    /** WebSocket connections per path, each with one message in flight. */
+    private static final int CONNECTIONS = Integer.getInteger("bench.ws-connections", 16);
     private static final int MAX_FRAME = 16 * 1024 * 1024;
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 8);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
@@ -224,7 +225,7 @@ final class WebSocketBenchmark {
     /** Echo loops against one port (with the Host header of a project, or none for the upstream itself). */
     private record Echo(int port, String host, ServiceProcess process, int size) {
 
-        /** {@value #CONNECTIONS} closed loops for {@code duration}: each message is sent as soon as the previous one's echo is in. */
+        /** {@link #CONNECTIONS} closed loops for {@code duration}: each message is sent as soon as the previous one's echo is in. */
         Outcome run(Duration duration) {
             long end = System.nanoTime() + duration.toNanos();
             return measure(duration, () -> {
@@ -234,7 +235,7 @@ final class WebSocketBenchmark {
         }
 
         /**
-         * {@code rate} messages per second for {@code duration} over {@value #CONNECTIONS} connections, wrk2's model
+         * {@code rate} messages per second for {@code duration} over {@link #CONNECTIONS} connections, wrk2's model
          * as in {@link FixedRateLoad}: message {@code i} is due at {@code start + i / rate}, the next connection
          * whose echo is in sends it no earlier, and its round trip counts from when it was due, so a path that falls
          * behind shows in the percentiles and in the throughput (echoes over the time from the first due message

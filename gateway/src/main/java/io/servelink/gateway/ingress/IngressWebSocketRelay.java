@@ -7,8 +7,10 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.s
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -16,7 +18,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.LongConsumer;
-import org.reactivestreams.Subscription;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -36,12 +36,10 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.Disposable;
-import reactor.core.publisher.BaseSubscriber;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
-import reactor.netty.NettyOutbound;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.server.HttpServerResponse;
@@ -138,14 +136,16 @@ final class IngressWebSocketRelay implements GlobalFilter, Ordered {
                     .uri(upstream)
                     .handle((upstreamIn, upstreamOut) -> {
                         // before the client's handshake: what the upstream sends meanwhile waits as bytes
-                        upstreamIn.withConnection(Relay::bytesFromNowOn);
+                        upstreamIn.withConnection(IngressWebSocketRelay::bytesFromNowOn);
                         Sinks.Empty<Void> relayed = Sinks.empty();
-                        // the relay starts with the client's side (reading it before anything else can) and runs on
-                        // its own: Reactor Netty cancels a side's handler when that side's connection closes, and
-                        // what came from that side before must still reach the other; both handlers wait for it
+                        // the relay runs on its own, not as part of either side's handler: Reactor Netty ends a
+                        // side's handler when that side's connection closes, and what came from that side before
+                        // must still reach the other; both handlers wait for it
                         return acceptClient(exchange, upstreamIn, (clientIn, clientOut) -> {
-                                    clientIn.withConnection(Relay::bytesFromNowOn);
-                                    new Relay(clientIn, clientOut, upstreamIn, upstreamOut, meters).run()
+                                    Connection[] sides = new Connection[2];
+                                    clientIn.withConnection(side -> sides[0] = side);
+                                    upstreamIn.withConnection(side -> sides[1] = side);
+                                    new Relay(sides[0], sides[1], meters).run(clientIn, upstreamIn)
                                             .doFinally(signal -> relayed.tryEmitEmpty())
                                             .subscribe();
                                     return relayed.asMono();
@@ -217,144 +217,180 @@ final class IngressWebSocketRelay implements GlobalFilter, Ordered {
         }
     }
 
-    /** One upgraded connection: the client's side and the upstream's, relayed both ways. */
+    /**
+     * One upgraded connection: the client's side and the upstream's, relayed both ways by a {@link Way} in each side's
+     * channel pipeline, ahead of Reactor Netty's inbound bridge: a side's bytes are written to the other side's
+     * channel as they are read and flushed once per read, with no reactive stage per message. What a side's frame
+     * decoder read before the relay took its place is still in that side's Reactor Netty inbound: it is handed on
+     * first. The relay ends, and both connections close, once one side's connection has closed (what it sent before
+     * is handed on first) or a message was too big.
+     */
     private final class Relay {
 
-        private final WebsocketInbound clientIn;
-        private final WebsocketOutbound clientOut;
-        private final WebsocketInbound upstreamIn;
-        private final WebsocketOutbound upstreamOut;
+        private final Channel client;
+        private final Channel upstream;
         private final Meters meters;
+        private final Sinks.Empty<Void> ended = Sinks.empty();
+        private final AtomicBoolean ending = new AtomicBoolean();
         private final WebSocketFrameMeter fromClient = new WebSocketFrameMeter(maxMessagePayload);
         private final WebSocketFrameMeter toClient = new WebSocketFrameMeter(maxMessagePayload);
 
-        Relay(WebsocketInbound clientIn, WebsocketOutbound clientOut, WebsocketInbound upstreamIn, WebsocketOutbound upstreamOut,
-                Meters meters) {
-            this.clientIn = clientIn;
-            this.clientOut = clientOut;
-            this.upstreamIn = upstreamIn;
-            this.upstreamOut = upstreamOut;
+        Relay(Connection client, Connection upstream, Meters meters) {
+            this.client = client.channel();
+            this.upstream = upstream.channel();
             this.meters = meters;
         }
 
-        /**
-         * Both ways until one side's bytes end (its peer closed, its connection failed, or a message was too big) and
-         * all of them are handed on; then both connections close. A way that stops because its destination went
-         * does not decide: the bytes still coming from that destination's side are handed on until they end too.
-         */
-        Mono<Void> run() {
+        /** Starts both ways; the answer completes once the relay has ended. */
+        Mono<Void> run(WebsocketInbound clientIn, WebsocketInbound upstreamIn) {
             // a close frame the client sent before the relay took the decoder's place was answered by Reactor Netty
             // itself, which tells its status: the upstream gets it after the client's last bytes
             AtomicReference<WebSocketCloseStatus> closedEarly = new AtomicReference<>();
             clientIn.receiveCloseStatus().subscribe(closedEarly::set);
-            Flux<Object> fromTheClient = relayed(clientIn, fromClient, meters.fromClient(), false)
-                    .concatWith(Mono.fromSupplier(closedEarly::get).map(status -> new CloseWebSocketFrame(status.code(), status.reasonText())));
-            Mono<Void> toUpstream = way(fromTheClient, upstreamOut);
-            Mono<Void> toTheClient = way(relayed(upstreamIn, toClient, meters.toClient(), true), clientOut);
-            return Mono.firstWithSignal(toUpstream, toTheClient).then(Mono.defer(() -> {
-                if (fromClient.tooBig() && toClient.atFrameBoundary()) {
-                    return clientOut.sendClose(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), WebSocketCloseStatus.MESSAGE_TOO_BIG.reasonText());
+            new Way(client, upstream, fromClient, meters.fromClient(), false).start(clientIn, () -> {
+                WebSocketCloseStatus status = closedEarly.get();
+                if (status != null) {
+                    upstream.writeAndFlush(new CloseWebSocketFrame(status.code(), status.reasonText()));
                 }
-                return Mono.<Void>empty();
-            }));
-        }
-
-        /**
-         * One way, written to the destination's channel as it comes: the next message is asked for once the last one
-         * is handed to the channel while it takes more, else once that write is done. Completes once the source ended
-         * and all of it was written; never if the destination went first, and then the source is not cancelled
-         * (Reactor Netty would answer that with a close frame of its own, ahead of what the other way still carries).
-         */
-        private static Mono<Void> way(Flux<Object> source, NettyOutbound destination) {
-            Channel[] channel = new Channel[1];
-            destination.withConnection(connection -> channel[0] = connection.channel());
-            return Mono.create(written -> {
-                BaseSubscriber<Object> writer = new BaseSubscriber<>() {
-                    private ChannelFuture last;
-
-                    @Override
-                    protected void hookOnSubscribe(Subscription subscription) {
-                        request(1);
-                    }
-
-                    @Override
-                    protected void hookOnNext(Object message) {
-                        last = channel[0].writeAndFlush(message);
-                        if (channel[0].isWritable()) {
-                            request(1);
-                        } else {
-                            last.addListener(done -> {
-                                if (done.isSuccess()) {
-                                    request(1);
-                                }
-                            });
-                        }
-                    }
-
-                    @Override
-                    protected void hookOnComplete() {
-                        if (last == null) {
-                            written.success();
-                        } else {
-                            last.addListener(done -> {
-                                if (done.isSuccess()) {
-                                    written.success();
-                                }
-                            });
-                        }
-                    }
-                };
-                written.onDispose(writer);
-                source.subscribe(writer);
             });
+            new Way(upstream, client, toClient, meters.toClient(), true).start(upstreamIn, () -> { });
+            return ended.asMono();
         }
 
         /**
-         * What comes in on one side, for the other side's connection: the bytes as they came, or frames its decoder
-         * read before the relay began (the upstream may send right behind its handshake answer), which the other
-         * side's encoder writes again. On a too-big message, the bytes before its frame and, towards the client, a
-         * close frame (1009); then nothing more.
+         * Both connections close once what was handed to each is written; the relay has ended once both are closed.
+         * A side whose connection closed ends the relay once its inbound completes, after what it sent is handed on.
          */
-        private Flux<Object> relayed(WebsocketInbound from, WebSocketFrameMeter meter, LongConsumer counted, boolean towardsClient) {
-            return from.receiveObject().handle((message, sink) -> {
-                        if (message instanceof WebSocketFrame frame) {
-                            counted.accept(frame.content().readableBytes());
-                            sink.next(frame.retain());
-                            return;
-                        }
-                        if (!(message instanceof ByteBuf bytes)) {
-                            sink.next(ReferenceCountUtil.retain(message));
-                            return;
-                        }
-                        counted.accept(meter.payloadIn(bytes));
-                        if (!meter.tooBig()) {
-                            sink.next(bytes.retain());
-                            return;
-                        }
-                        // the bytes before the too-big message's frame and, towards the client, a close frame (1009)
-                        ByteBuf before = meter.tooBigAt() > 0 ? bytes.retainedSlice(bytes.readerIndex(), meter.tooBigAt()) : Unpooled.EMPTY_BUFFER;
-                        if (towardsClient && meter.tooBigAt() >= 0) {
-                            sink.next(Unpooled.wrappedBuffer(before, Unpooled.wrappedBuffer(CLOSE_MESSAGE_TOO_BIG)));
-                        } else if (before.isReadable()) {
-                            sink.next(before);
-                        }
-                        sink.complete();
-                    })
-                    .onErrorResume(CorruptedWebSocketFrameException.class, refused -> towardsClient
-                            // the decoder refused a frame before the relay took its place: too big, or not a frame
-                            ? Flux.just(new CloseWebSocketFrame(refused.closeStatus()))
-                            : Flux.empty())
-                    // a side whose connection failed has ended: what came before it is handed on
-                    .onErrorComplete();
+        private void end() {
+            if (!ending.compareAndSet(false, true)) {
+                return;
+            }
+            for (Channel channel : List.of(client, upstream)) {
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            client.closeFuture().addListener(c -> upstream.closeFuture().addListener(u -> ended.tryEmitEmpty()));
         }
 
-        /** Takes the WebSocket frame decoders off a connection: from now on its inbound carries the bytes as they come. */
-        private static void bytesFromNowOn(Connection connection) {
-            ChannelPipeline pipeline = connection.channel().pipeline();
-            for (ChannelHandler handler : pipeline.toMap().values()) {
-                if (handler instanceof WebSocketFrameDecoder) {
-                    pipeline.remove(handler);
+        /** One way: the bytes read on {@code from}, metered, written to {@code to}. */
+        private final class Way extends ChannelInboundHandlerAdapter {
+
+            private final Channel from;
+            private final Channel to;
+            private final WebSocketFrameMeter meter;
+            private final LongConsumer counted;
+            private final boolean towardsClient;
+
+            Way(Channel from, Channel to, WebSocketFrameMeter meter, LongConsumer counted, boolean towardsClient) {
+                this.from = from;
+                this.to = to;
+                this.meter = meter;
+                this.counted = counted;
+                this.towardsClient = towardsClient;
+            }
+
+            /**
+             * On the source's event loop: the frame decoder goes (bytes it holds join the inbound), what the inbound
+             * holds is handed on, then this way reads the bytes as they come.
+             */
+            void start(WebsocketInbound inbound, Runnable afterInbound) {
+                from.eventLoop().execute(() -> {
+                    ChannelPipeline pipeline = from.pipeline();
+                    removeFrameDecoders(pipeline);
+                    // completes when the source's connection closes, or at a close frame its decoder read
+                    inbound.receiveObject().subscribe(this::handOnEarlier, this::failed, () -> {
+                        afterInbound.run();
+                        to.flush();
+                        end();
+                    });
+                    if (from.isActive() && pipeline.get(NettyPipeline.ReactiveBridge) != null) {
+                        pipeline.addBefore(NettyPipeline.ReactiveBridge, null, this);
+                    }
+                });
+            }
+
+            /** The source's decoder refused a frame before the relay took its place (too big, or not a frame). */
+            private void failed(Throwable error) {
+                if (towardsClient && error instanceof CorruptedWebSocketFrameException refused) {
+                    to.writeAndFlush(new CloseWebSocketFrame(refused.closeStatus()));
                 }
+                end();
+            }
+
+            /** What the source's decoder had read: frames, which the destination's encoder writes again, or bytes. */
+            private void handOnEarlier(Object message) {
+                if (message instanceof WebSocketFrame frame) {
+                    counted.accept(frame.content().readableBytes());
+                    to.writeAndFlush(frame.retain());
+                } else if (message instanceof ByteBuf bytes) {
+                    handOn(bytes.retain());
+                    to.flush();
+                }
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object message) {
+                if (message instanceof ByteBuf bytes) {
+                    handOn(bytes);
+                } else {
+                    ctx.fireChannelRead(message);
+                }
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                to.flush();
+                ctx.fireChannelReadComplete();
+            }
+
+            /** The destination takes no more for now: the source is read again once it does. */
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                // this handler's channel is the other way's destination
+                to.config().setAutoRead(from.isWritable());
+                ctx.fireChannelWritabilityChanged();
+            }
+
+            /**
+             * Hands {@code bytes} (released here) on; on a too-big message, the bytes before its frame and, towards the
+             * client, a close frame (1009); then the relay ends.
+             */
+            private void handOn(ByteBuf bytes) {
+                if (meter.tooBig()) {
+                    bytes.release();
+                    return;
+                }
+                counted.accept(meter.payloadIn(bytes));
+                if (!meter.tooBig()) {
+                    to.write(bytes);
+                    if (!to.isWritable()) {
+                        from.config().setAutoRead(false);
+                    }
+                    return;
+                }
+                ByteBuf before = meter.tooBigAt() > 0 ? bytes.retainedSlice(bytes.readerIndex(), meter.tooBigAt()) : Unpooled.EMPTY_BUFFER;
+                bytes.release();
+                if (towardsClient && meter.tooBigAt() >= 0) {
+                    to.write(Unpooled.wrappedBuffer(before, Unpooled.wrappedBuffer(CLOSE_MESSAGE_TOO_BIG)));
+                } else {
+                    to.write(before);
+                    if (!towardsClient && toClient.atFrameBoundary()) {
+                        from.write(Unpooled.wrappedBuffer(CLOSE_MESSAGE_TOO_BIG));
+                    }
+                }
+                end();
+            }
+        }
+    }
+
+    /** Takes the WebSocket frame decoders off a connection: from now on its inbound carries the bytes as they come. */
+    private static void bytesFromNowOn(Connection connection) {
+        removeFrameDecoders(connection.channel().pipeline());
+    }
+
+    private static void removeFrameDecoders(ChannelPipeline pipeline) {
+        for (ChannelHandler handler : pipeline.toMap().values()) {
+            if (handler instanceof WebSocketFrameDecoder) {
+                pipeline.remove(handler);
             }
         }
     }
