@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -28,18 +30,24 @@ class LimitCheckTrigger implements DisposableBean {
     private final Sinks.Many<UsageChanged> changes = Sinks.many().unicast().onBackpressureBuffer();
     private final Disposable rounds;
 
+    @Autowired
     LimitCheckTrigger(LimitCheck check, LimitsSettings settings) {
+        this(check::check, settings.checkWindow());
+    }
+
+    LimitCheckTrigger(Function<UsageChanged, Mono<LimitCheck.Outcome>> check, Duration window) {
         this.rounds = changes.asFlux()
-                .bufferTimeout(1_000, settings.checkWindow())
+                // fair backpressure: a window that closes while a round still runs waits for it, and grows meanwhile
+                .bufferTimeout(1_000, window, true)
                 .map(LimitCheckTrigger::merge)
-                .concatMap(change -> check.check(change)
+                .concatMap(change -> check.apply(change)
                         .doOnNext(outcome -> log.debug("Limit check of {} teams published {} states and raised {} alerts",
                                 outcome.teamsChecked(), outcome.statesPublished(), outcome.alertsRaised()))
                         .onErrorResume(e -> {
                             log.warn("Limit check after a usage change failed; the daily check will cover it", e);
                             return Mono.empty();
                         }))
-                .subscribe();
+                .subscribe(null, e -> log.error("Limit checks after usage changes stopped; only the daily check runs", e));
     }
 
     @EventListener
