@@ -44,6 +44,13 @@ public interface PostgresServer {
         }
     }
 
+    /** Creates the database as a copy of {@code template}, which no session may be connected to. */
+    default void createDatabaseFrom(String database, String template) {
+        requireSafeName(database);
+        requireSafeName(template);
+        execute("CREATE DATABASE " + database + " TEMPLATE " + template);
+    }
+
     /** Drops the database, closing its connections first. */
     default void dropDatabase(String database) {
         requireSafeName(database);

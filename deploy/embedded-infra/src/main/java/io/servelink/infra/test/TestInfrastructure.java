@@ -5,6 +5,7 @@ import io.servelink.infra.KafkaBroker;
 import io.servelink.infra.KafkaBrokers;
 import io.servelink.infra.PostgresServer;
 import io.servelink.infra.PostgresServers;
+import io.servelink.infra.RestartablePostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,12 +25,19 @@ public record TestInfrastructure(PostgresServer postgres, String database, Kafka
         return forTestClass(testClass, PostgresServers.shared());
     }
 
-    /** Creates a fresh database on {@code postgres} and a namespace, named after the test class. */
+    /**
+     * Creates a fresh database on {@code postgres} and a namespace, named after the test class. Where the class path
+     * holds a service's changelog, the database starts as a copy of one with it applied ({@link MigratedTemplate}).
+     */
     public static TestInfrastructure forTestClass(Class<?> testClass, PostgresServer postgres) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String base = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
         String database = ("it_" + base).substring(0, Math.min(50, base.length() + 3)) + "_" + suffix;
-        postgres.createDatabase(database);
+        if (!(postgres instanceof RestartablePostgres) && MigratedTemplate.applies()) {
+            postgres.createDatabaseFrom(database, MigratedTemplate.on(postgres));
+        } else {
+            postgres.createDatabase(database);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(postgres, database)));
         return new TestInfrastructure(postgres, database, KafkaBrokers.shared(), "it-" + base + "-" + suffix);
     }
