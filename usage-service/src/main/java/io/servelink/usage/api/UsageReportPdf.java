@@ -63,7 +63,7 @@ final class UsageReportPdf {
         text(regular, 11, "Plan: " + usage.limits().plan() + (usage.limits().source().equals("default") ? " (default limits)" : ""));
         text(regular, 11, "Traffic: " + gb(usage.traffic()) + " of " + gb(usage.limits().trafficPerMonth()) + percent(usage.percent().traffic()));
         StorageMonth storage = usage.storageMonth();
-        text(regular, 11, "Storage (latest): " + gb(usage.storage()) + " of " + gb(usage.limits().storage()) + percent(usage.percent().storage())
+        text(regular, 11, "Storage: " + gb(usage.storage()) + " of " + gb(usage.limits().storage()) + percent(usage.percent().storage())
                 + freshness(storage));
         text(regular, 11, "Storage this month: peak " + gb(storage.peak()) + ", average " + gb(storage.average()) + ", "
                 + storage.gbDays().toPlainString() + " GB-days");
@@ -93,9 +93,9 @@ final class UsageReportPdf {
 
     private static String freshness(StorageMonth storage) {
         if (storage.stale()) {
-            return ", STALE since " + time(storage.staleSince()) + " (last measured " + time(storage.measuredAt()) + ")";
+            return ", latest STALE since " + time(storage.staleSince()) + " (last measured " + time(storage.measuredAt()) + ")";
         }
-        return storage.measuredAt() == null ? ", not measured yet" : ", measured " + time(storage.measuredAt());
+        return storage.measuredAt() == null ? ", not measured yet" : ", latest measured " + time(storage.measuredAt());
     }
 
     private static String time(Instant at) {
