@@ -14,9 +14,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -27,14 +25,23 @@ import reactor.core.publisher.Mono;
 @Component
 class UsageQueries {
 
+    /**
+     * A project's month, with the measurements that shape its storage figures as two arrays, oldest first (whole epoch
+     * seconds and total bytes): the last one before the month (it holds from the month's start), then the month's own.
+     */
     private static final String PROJECT_USAGE = "SELECT p.project_id, p.team_slug, "
             + "CASE WHEN p.deleted_at IS NOT NULL THEN 'deleted' ELSE lower(p.status) END AS status, "
             + "coalesce(u.request_bytes, 0) AS request_bytes, coalesce(u.response_bytes, 0) AS response_bytes, "
             + "coalesce(u.storage_bytes, 0) AS storage_bytes, coalesce(u.requests, 0) AS requests, "
             + "coalesce(s.asleep, false) AS sleeping, CASE WHEN s.asleep THEN s.since END AS sleeping_since, "
-            + "u.storage_stale_since, p.deleted_at "
+            + "u.storage_stale_since, p.deleted_at, lv.level_at, lv.level_bytes "
             + "FROM projects p LEFT JOIN project_usage u ON u.project_id = p.project_id AND u.year = :year AND u.month = :month "
-            + "LEFT JOIN project_sleep s ON s.project_id = p.project_id ";
+            + "LEFT JOIN project_sleep s ON s.project_id = p.project_id "
+            + "LEFT JOIN LATERAL (SELECT array_agg(CAST(floor(extract(epoch FROM m.measured_at)) AS bigint) ORDER BY m.measured_at) AS level_at, "
+            + "array_agg(m.total_bytes ORDER BY m.measured_at) AS level_bytes FROM ("
+            + "(SELECT b.measured_at, b.total_bytes FROM storage_measurements b WHERE b.project_id = p.project_id "
+            + "AND b.measured_at < :start ORDER BY b.measured_at DESC LIMIT 1) UNION ALL (SELECT i.measured_at, i.total_bytes "
+            + "FROM storage_measurements i WHERE i.project_id = p.project_id AND i.measured_at >= :start AND i.measured_at < :end)) m) lv ON true ";
 
     /** The team's live projects, plus removed ones that have usage in the month. */
     private static final String TEAM_PROJECTS = "WHERE p.team_slug = :team AND (p.deleted_at IS NULL OR u.project_id IS NOT NULL) ";
@@ -58,17 +65,6 @@ class UsageQueries {
     record TeamMonth(List<ProjectUsage> projects, StorageMonth storage, TeamLimits limits, boolean trafficBlocked) {
     }
 
-    /**
-     * Each project's measurements that shape a month: the last one before the month (it holds from the month's start),
-     * then the month's own, oldest first.
-     */
-    private static final String STORAGE_LEVELS = "SELECT p.project_id, m.measured_at, m.total_bytes FROM projects p "
-            + "JOIN LATERAL ((SELECT b.measured_at, b.total_bytes FROM storage_measurements b WHERE b.project_id = p.project_id "
-            + "AND b.measured_at < :start ORDER BY b.measured_at DESC LIMIT 1) UNION ALL (SELECT i.measured_at, i.total_bytes "
-            + "FROM storage_measurements i WHERE i.project_id = p.project_id AND i.measured_at >= :start AND i.measured_at < :end)) m "
-            + "ON true WHERE p.team_slug = :team AND (CAST(:project AS text) = '' OR p.project_id = :project) "
-            + "ORDER BY p.project_id, m.measured_at";
-
     private final DatabaseClient db;
     private final TeamLimitsDirectory limits;
     private final Clock clock;
@@ -85,19 +81,16 @@ class UsageQueries {
      */
     Mono<TeamMonth> teamMonth(String teamSlug, YearMonth month) {
         Instant now = clock.instant();
-        return Mono.zip(teamMonthRows(teamSlug, month), levels(teamSlug, "", month))
-                .map(found -> {
-                    List<TeamMonthRow> rows = found.getT1();
-                    List<ProjectUsage> projects = new ArrayList<>(rows.size());
-                    List<StorageSeries> series = new ArrayList<>(rows.size());
-                    rows.stream().map(TeamMonthRow::project).filter(Objects::nonNull).forEach(row -> {
-                        StorageSeries of = row.series(found.getT2(), month, now);
-                        series.add(of);
-                        projects.add(row.complete(of, month));
-                    });
-                    return new TeamMonth(projects, teamStorage(month, projects, series), rows.getFirst().limits(),
-                            rows.getFirst().trafficBlocked());
-                });
+        return teamMonthRows(teamSlug, month).map(rows -> {
+            List<ProjectUsage> projects = new ArrayList<>(rows.size());
+            List<StorageSeries> series = new ArrayList<>(rows.size());
+            rows.stream().map(TeamMonthRow::project).filter(Objects::nonNull).forEach(row -> {
+                StorageSeries of = row.series(month, now);
+                series.add(of);
+                projects.add(row.complete(of, month));
+            });
+            return new TeamMonth(projects, teamStorage(month, projects, series), rows.getFirst().limits(), rows.getFirst().trafficBlocked());
+        });
     }
 
     /** A team's month of storage: sums of its projects' figures, its peak the highest sum at one time. */
@@ -112,10 +105,8 @@ class UsageQueries {
     }
 
     private Mono<List<TeamMonthRow>> teamMonthRows(String teamSlug, YearMonth month) {
-        return db.sql(TEAM_MONTH)
+        return bindMonth(db.sql(TEAM_MONTH), month)
                 .bind("team", teamSlug)
-                .bind("year", month.getYear())
-                .bind("month", month.getMonthValue())
                 .bind("period", month.toString())
                 .map(row -> new TeamMonthRow(row.get("project_id", String.class) == null ? null : projectRow(row),
                         limits.of(row, teamSlug), Boolean.TRUE.equals(row.get("state_traffic_blocked", Boolean.class))))
@@ -127,11 +118,11 @@ class UsageQueries {
     private record TeamMonthRow(ProjectRow project, TeamLimits limits, boolean trafficBlocked) {
     }
 
-    /** A project's row before its storage series is known. */
-    private record ProjectRow(ProjectUsage usage, Instant staleSince, Instant removedAt) {
+    /** A project's row, and the measurements its storage series is made of. */
+    private record ProjectRow(ProjectUsage usage, Instant staleSince, Instant removedAt, List<StorageSeries.Level> levels) {
 
-        StorageSeries series(Map<String, List<StorageSeries.Level>> levels, YearMonth month, Instant now) {
-            return new StorageSeries(levels.getOrDefault(usage.projectId(), List.of()), month, now, removedAt);
+        StorageSeries series(YearMonth month, Instant now) {
+            return new StorageSeries(levels, month, now, removedAt);
         }
 
         ProjectUsage complete(StorageSeries series, YearMonth month) {
@@ -142,35 +133,26 @@ class UsageQueries {
         }
     }
 
-    /** Each project's measurements that shape the month ({@code project} empty: every project of the team). */
-    Mono<Map<String, List<StorageSeries.Level>>> levels(String teamSlug, String projectId, YearMonth month) {
-        return db.sql(STORAGE_LEVELS)
-                .bind("team", teamSlug)
-                .bind("project", projectId)
+    /** Binds the month and its bounds that {@link #PROJECT_USAGE} reads. */
+    private static DatabaseClient.GenericExecuteSpec bindMonth(DatabaseClient.GenericExecuteSpec spec, YearMonth month) {
+        return spec.bind("year", month.getYear())
+                .bind("month", month.getMonthValue())
                 .bind("start", month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant())
-                .bind("end", month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant())
-                .map(row -> Map.entry(row.get("project_id", String.class),
-                        new StorageSeries.Level(row.get("measured_at", Instant.class).getEpochSecond(), longOf(row, "total_bytes"))))
-                .all()
-                .collect(HashMap<String, List<StorageSeries.Level>>::new,
-                        (map, entry) -> map.computeIfAbsent(entry.getKey(), key -> new ArrayList<>()).add(entry.getValue()))
-                .map(map -> map);
+                .bind("end", month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
     /** The team's live projects, plus removed ones that have usage in the month; with each one's storage series. */
     Mono<List<ProjectMonth>> projectsOfTeam(String teamSlug, YearMonth month) {
         Instant now = clock.instant();
-        Mono<List<ProjectRow>> rows = db.sql(PROJECT_USAGE + TEAM_PROJECTS + "ORDER BY p.project_id")
+        return bindMonth(db.sql(PROJECT_USAGE + TEAM_PROJECTS + "ORDER BY p.project_id"), month)
                 .bind("team", teamSlug)
-                .bind("year", month.getYear())
-                .bind("month", month.getMonthValue())
                 .map(UsageQueries::projectRow)
                 .all()
+                .map(row -> {
+                    StorageSeries series = row.series(month, now);
+                    return new ProjectMonth(row.complete(series, month), series);
+                })
                 .collectList();
-        return Mono.zip(rows, levels(teamSlug, "", month)).map(found -> found.getT1().stream().map(row -> {
-            StorageSeries series = row.series(found.getT2(), month, now);
-            return new ProjectMonth(row.complete(series, month), series);
-        }).toList());
     }
 
     /** A project's usage in a month with the series its storage figures come from. */
@@ -180,15 +162,12 @@ class UsageQueries {
     /** The project's usage when the project belongs to the team; empty otherwise (unknown or another team's). */
     Mono<ProjectUsage> projectOfTeam(String teamSlug, String projectId, YearMonth month) {
         Instant now = clock.instant();
-        return db.sql(PROJECT_USAGE + "WHERE p.team_slug = :team AND p.project_id = :project")
+        return bindMonth(db.sql(PROJECT_USAGE + "WHERE p.team_slug = :team AND p.project_id = :project"), month)
                 .bind("team", teamSlug)
                 .bind("project", projectId)
-                .bind("year", month.getYear())
-                .bind("month", month.getMonthValue())
                 .map(UsageQueries::projectRow)
                 .one()
-                .zipWith(levels(teamSlug, projectId, month))
-                .map(found -> found.getT1().complete(found.getT1().series(found.getT2(), month, now), month));
+                .map(row -> row.complete(row.series(month, now), month));
     }
 
     Flux<DailyTraffic> daily(String projectId, YearMonth month) {
@@ -209,7 +188,20 @@ class UsageQueries {
                 DataSize.of(request + response), DataSize.of(request), DataSize.of(response),
                 DataSize.of(longOf(row, "storage_bytes")), null, longOf(row, "requests"),
                 Boolean.TRUE.equals(row.get("sleeping", Boolean.class)), row.get("sleeping_since", Instant.class));
-        return new ProjectRow(usage, row.get("storage_stale_since", Instant.class), row.get("deleted_at", Instant.class));
+        return new ProjectRow(usage, row.get("storage_stale_since", Instant.class), row.get("deleted_at", Instant.class), levels(row));
+    }
+
+    private static List<StorageSeries.Level> levels(Readable row) {
+        Long[] at = row.get("level_at", Long[].class);
+        Long[] bytes = row.get("level_bytes", Long[].class);
+        if (at == null || bytes == null) {
+            return List.of();
+        }
+        List<StorageSeries.Level> levels = new ArrayList<>(at.length);
+        for (int i = 0; i < at.length; i++) {
+            levels.add(new StorageSeries.Level(at[i], bytes[i]));
+        }
+        return levels;
     }
 
     private static long longOf(Readable row, String column) {
