@@ -44,7 +44,7 @@ final class UsageResponses {
      */
     record StorageMonth(DataSize latest, DataSize peak, DataSize average,
                         @Schema(description = "GB-days (GB = 10^9 bytes, day = 86,400 s), 6 decimals", example = "12.5") BigDecimal gbDays,
-                        @Schema(description = "exact byte-seconds over the month so far", example = "1080000000000000") BigInteger byteSeconds,
+                        @Schema(type = "integer", format = "int64", description = "exact byte-seconds over the month so far (int64 holds a team's month up to a 3.4 TB average)", example = "1080000000000000") BigInteger byteSeconds,
                         @Schema(description = "when the latest figure was measured, null when never", nullable = true) Instant measuredAt,
                         @Schema(description = "whether the latest figure is the last measurement kept because the last runs could not measure it")
                         boolean stale,
