@@ -37,6 +37,7 @@ async function fill(ctx, body) {
     meter(t('usage.traffic'), usage.traffic.bytes, trafficLimit, 'team-traffic'),
     trafficState(usage.traffic_state, ctx),
     meter(t('usage.storage'), usage.storage.bytes, storageLimit, 'team-storage'),
+    storageDetail(usage.storage_month, 'team-storage'),
     storageState(usage.storage.bytes, storageLimit));
   const projects = h('div', { class: 'card' }, h('h2', {}, t('usage.projects')));
   if (usage.projects.length === 0) projects.append(h('p', {}, t('usage.no_projects')));
@@ -47,7 +48,8 @@ async function fill(ctx, body) {
         project.sleeping ? h('span', { class: 'badge sleeping', 'data-testid': `project-${project.project_id}-asleep` }, t('usage.asleep')) : null),
       project.sleeping ? sleepingNotice(ctx, project, () => fill(ctx, body)) : null,
       meter(`${t('usage.traffic')} · ${project.project_id}`, project.traffic.bytes, trafficLimit, `project-${project.project_id}-traffic`),
-      meter(`${t('usage.storage')} · ${project.project_id}`, project.storage.bytes, storageLimit, `project-${project.project_id}-storage`)));
+      meter(`${t('usage.storage')} · ${project.project_id}`, project.storage.bytes, storageLimit, `project-${project.project_id}-storage`),
+      storageDetail(project.storage_month, `project-${project.project_id}-storage`)));
   }
   body.replaceChildren(h('div', { class: 'grid' }, team, limitsCard(limits)), projects, alertHistory(alerts));
 }
@@ -75,6 +77,26 @@ function trafficState(state, ctx) {
     box.append(h('p', { class: 'notice', 'data-testid': 'traffic-overage' }, t('usage.overage', { overage: formatBytes(overage) })));
   }
   return box;
+}
+
+/**
+ * The month's storage beside its latest figure: the peak, the GB-days so far, when it was measured, and a "stale since"
+ * marker when the last runs could not measure it (the figure is then the last measurement kept).
+ */
+function storageDetail(month, testid) {
+  if (!month) return null;
+  const figures = { peak: formatBytes(month.peak?.bytes ?? 0), gb_days: formatNumber(Number(month.gb_days ?? 0), 2) };
+  const line = h('p', { class: 'muted storage-detail', 'data-testid': `${testid}-detail` },
+    month.measured_at
+      ? t('usage.storage_detail', { ...figures, date: formatDate(month.measured_at, true) })
+      : t('usage.storage_not_measured', figures));
+  if (month.stale && month.stale_since) {
+    line.append(' ', h('span', {
+      class: 'badge stale', 'data-testid': `${testid}-stale`, 'data-stale-since': month.stale_since,
+      title: month.measured_at ? t('usage.storage_stale_title', { date: formatDate(month.measured_at, true) }) : t('usage.storage_stale_never'),
+    }, t('usage.storage_stale', { date: formatDate(month.stale_since, true) })));
+  }
+  return line;
 }
 
 /** Storage over its limit cannot be stopped here: say so, and what to do. */

@@ -565,6 +565,42 @@ class DashboardE2EIT {
                 .isEmpty();
     }
 
+    @Test
+    @Order(13)
+    void aStorageFigureTheLastRunCouldNotMeasureShowsStaleSinceInEnglishAndFrench() throws Exception {
+        String team = "stale-" + UUID.randomUUID().toString().substring(0, 8);
+        String project = team + "-web";
+        registerTeamAndProject(team, project);
+        String owner = devToken("team=" + team + "&role=owner");
+        // The local stack has no storage probe (servelink.usage.storage.probe=none): a run measures nothing, so every
+        // live project keeps its last figure (none yet) and is marked stale.
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/usage/" + team, owner).contains(project));
+        HttpResponse<String> ran = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/usage/admin/jobs/storage-measurement"))
+                .header("Authorization", "Bearer " + devToken("roles=operator")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ran.statusCode()).as(ran.body()).isEqualTo(200);
+        org.junit.jupiter.api.Assumptions.assumeTrue(JsonPath.<Integer>read(ran.body(), "$.result.figures.projects_stale") > 0,
+                "the stack's storage probe measured every project: nothing is stale to show");
+        String staleSince = JsonPath.read(get("/api/usage/" + team, owner), "$.projects[0].storage_month.stale_since");
+
+        signInAs(owner, "/#/usage", "Usage this month");
+        WebElement marker = visible("project-" + project + "-storage-stale");
+        assertThat(marker.getText()).startsWith("stale since ");
+        assertThat(marker.getAttribute("data-stale-since")).isEqualTo(staleSince);
+        assertThat(text("team-storage-stale")).startsWith("stale since ");
+        assertThat(text("project-" + project + "-storage-detail")).contains("GB-days this month", "not measured yet");
+        assertNoMissingValues();
+        screenshot("usage-storage-stale");
+        new Select(byTestIdOrId("lang-select")).selectByValue("fr");
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Consommation du mois"));
+        wait.until(driver -> text("project-" + project + "-storage-stale").startsWith("pas à jour depuis le "));
+        assertThat(text("project-" + project + "-storage-detail")).contains("Go-jours ce mois-ci", "pas encore mesuré");
+        assertNoMissingValues();
+        screenshot("usage-storage-stale-fr");
+        new Select(byTestIdOrId("lang-select")).selectByValue("en");
+        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Usage this month"));
+    }
+
     /** Team (its owner, so alerts have someone to reach) and project through the gateway's operator APIs. */
     private static void registerTeamAndProject(String team, String project) throws Exception {
         String operator = devToken("roles=operator");

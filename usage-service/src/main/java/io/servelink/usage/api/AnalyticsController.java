@@ -107,8 +107,8 @@ class AnalyticsController {
                               @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
-                .then(usage.projectsOfTeam(teamSlug, period).collectList())
-                .map(projects -> comparison(teamSlug, period, projects));
+                .then(usage.projectsOfTeam(teamSlug, period))
+                .map(projects -> comparison(teamSlug, period, projects.stream().map(UsageQueries.ProjectMonth::usage).toList()));
     }
 
     @GetMapping(value = "/export.csv", produces = "text/csv")
@@ -117,7 +117,7 @@ class AnalyticsController {
                                             @RequestParam(name = "month", required = false) @Parameter(description = "YYYY-MM, default the current UTC month", schema = @Schema(type = "string", pattern = "^\\d{4}-\\d{2}$", maxLength = 7, example = "2026-11")) String month) {
         YearMonth period = Months.parse(month, clock);
         return guard.member(teamSlug)
-                .then(Mono.zip(usage.projectsOfTeam(teamSlug, period).collectList(), analytics.projectDays(teamSlug, period).collectList()))
+                .then(Mono.zip(usage.projectsOfTeam(teamSlug, period), analytics.projectDays(teamSlug, period).collectList()))
                 .map(found -> ResponseEntity.ok()
                         .contentType(CSV)
                         .header(HttpHeaders.CONTENT_DISPOSITION, attachment("usage-" + teamSlug + "-" + period + ".csv"))

@@ -8,6 +8,7 @@ import io.servelink.usage.api.UsageResponses.Limits;
 import io.servelink.usage.api.UsageResponses.Percent;
 import io.servelink.usage.api.UsageResponses.ProjectUsage;
 import io.servelink.usage.api.UsageResponses.ProjectUsageDetail;
+import io.servelink.usage.api.UsageResponses.StorageMonth;
 import io.servelink.usage.api.UsageResponses.TeamUsage;
 import io.servelink.usage.api.UsageResponses.TrafficState;
 import io.servelink.usage.limits.TeamLimits;
@@ -65,14 +66,15 @@ class UsageController {
     }
 
     static TeamUsage teamTotals(String teamSlug, YearMonth month, UsageQueries.TeamMonth found) {
-        return teamTotals(teamSlug, month, found.projects(), found.limits(), found.trafficBlocked());
+        return teamTotals(teamSlug, month, found.projects(), found.storage(), found.limits(), found.trafficBlocked());
     }
 
-    static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects, TeamLimits teamLimits, boolean trafficBlocked) {
+    static TeamUsage teamTotals(String teamSlug, YearMonth month, List<ProjectUsage> projects, StorageMonth storageMonth, TeamLimits teamLimits,
+                                boolean trafficBlocked) {
         long traffic = projects.stream().mapToLong(p -> p.traffic().bytes()).sum();
         long storage = projects.stream().mapToLong(p -> p.storage().bytes()).sum();
         long requests = projects.stream().mapToLong(ProjectUsage::requests).sum();
-        return new TeamUsage(teamSlug, month.toString(), DataSize.of(traffic), DataSize.of(storage), requests,
+        return new TeamUsage(teamSlug, month.toString(), DataSize.of(traffic), DataSize.of(storage), storageMonth, requests,
                 Limits.of(teamLimits), new Percent(Percent.of(traffic, teamLimits.trafficBytesPerMonth()),
                 Percent.of(storage, teamLimits.storageBytes())), TrafficState.of(teamLimits, traffic, trafficBlocked), projects);
     }

@@ -2,12 +2,15 @@ package io.servelink.usage.api;
 
 import io.servelink.usage.api.AnalyticsResponses.Day;
 import io.servelink.usage.api.UsageResponses.ProjectUsage;
+import io.servelink.usage.api.UsageResponses.StorageMonth;
 import io.servelink.usage.api.UsageResponses.TeamUsage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -24,6 +27,7 @@ final class UsageReportPdf {
 
     private static final float MARGIN = 50;
     private static final float LINE = 14;
+    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
 
     private final PDDocument document = new PDDocument();
     private final PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
@@ -58,20 +62,44 @@ final class UsageReportPdf {
         text(bold, 13, "Totals");
         text(regular, 11, "Plan: " + usage.limits().plan() + (usage.limits().source().equals("default") ? " (default limits)" : ""));
         text(regular, 11, "Traffic: " + gb(usage.traffic()) + " of " + gb(usage.limits().trafficPerMonth()) + percent(usage.percent().traffic()));
-        text(regular, 11, "Storage: " + gb(usage.storage()) + " of " + gb(usage.limits().storage()) + percent(usage.percent().storage()));
+        StorageMonth storage = usage.storageMonth();
+        text(regular, 11, "Storage: " + gb(usage.storage()) + " of " + gb(usage.limits().storage()) + percent(usage.percent().storage())
+                + freshness(storage));
+        text(regular, 11, "Storage this month: peak " + gb(storage.peak()) + ", average " + gb(storage.average()) + ", "
+                + storage.gbDays().toPlainString() + " GB-days");
         text(regular, 11, "Requests: " + usage.requests());
+        text(regular, 8, "Storage: latest = the last measurement (limits and alerts); peak = the highest level of the month; "
+                + "GB-days = each measurement");
+        text(regular, 8, "held until the next one (the previous month's last from the 1st), integrated over the month so far; "
+                + "average = GB-days / days of the month.");
         y -= LINE / 2;
         text(bold, 13, "Projects");
-        text(monoBold, 9, String.format("%-30s %-10s %16s %16s %12s", "Project", "Status", "Traffic", "Storage", "Requests"));
+        text(monoBold, 8, String.format("%-20s %-9s %13s %13s %13s %11s  %s", "Project", "Status", "Traffic", "Storage", "Peak", "GB-days",
+                "Measured"));
         for (ProjectUsage project : usage.projects()) {
-            text(mono, 9, String.format("%-30s %-10s %16s %16s %12d", project.projectId(), project.status(),
-                    gb(project.traffic()), gb(project.storage()), project.requests()));
+            StorageMonth of = project.storageMonth();
+            text(mono, 8, String.format("%-20s %-9s %13s %13s %13s %11s  %s", project.projectId(), project.status(),
+                    gb(project.traffic()), gb(project.storage()), gb(of.peak()), of.gbDays().toPlainString(), time(of.measuredAt())));
+            if (of.stale()) {
+                text(mono, 8, "    storage STALE since " + time(of.staleSince()) + ": the last measurement is kept");
+            }
         }
         y -= LINE / 2;
         text(bold, 13, "Daily traffic");
         for (Day day : days) {
             text(mono, 9, day.day() + "   " + gb(day.traffic()) + "   " + day.requests() + " requests");
         }
+    }
+
+    private static String freshness(StorageMonth storage) {
+        if (storage.stale()) {
+            return ", latest STALE since " + time(storage.staleSince()) + " (last measured " + time(storage.measuredAt()) + ")";
+        }
+        return storage.measuredAt() == null ? ", not measured yet" : ", latest measured " + time(storage.measuredAt());
+    }
+
+    private static String time(Instant at) {
+        return at == null ? "never" : MINUTES.format(at);
     }
 
     private static String gb(DataSize size) {

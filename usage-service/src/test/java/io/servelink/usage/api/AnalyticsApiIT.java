@@ -131,9 +131,9 @@ class AnalyticsApiIT {
                 .expectHeader().valueMatches("Content-Disposition", "attachment; filename=\"usage-demo-2026-10.csv\"")
                 .expectBody().returnResult().getResponseBody();
         List<String> lines = Arrays.asList(new String(body).split("\r\n"));
-        assertThat(lines.getFirst()).isEqualTo("day,project_id,traffic_bytes,request_bytes,response_bytes,requests");
+        assertThat(lines.getFirst()).isEqualTo("day,project_id,traffic_bytes,request_bytes,response_bytes,requests,storage_bytes,storage_byte_seconds");
         List<String[]> rows = lines.subList(1, lines.size()).stream().map(line -> line.split(",", -1)).toList();
-        assertThat(rows).hasSize(31 * 2).allSatisfy(row -> assertThat(row).hasSize(6));
+        assertThat(rows).hasSize(31 * 2).allSatisfy(row -> assertThat(row).hasSize(8));
         assertThat(rows).extracting(row -> row[1]).containsOnly("web", "api");
         assertThat(rows.stream().mapToLong(row -> Long.parseLong(row[2])).sum()).isEqualTo(3 * GB);
         assertThat(rows).filteredOn(row -> row[0].equals("2026-10-31") && row[1].equals("api"))
