@@ -135,8 +135,9 @@ public class LimitCheck {
 
     private Mono<Map<String, List<ProjectUsage>>> usageOf(Collection<String> teams, YearMonth period) {
         return db.sql("SELECT p.team_slug, p.project_id, coalesce(u.traffic_bytes, 0) AS traffic_bytes, "
-                        + "coalesce(u.storage_bytes, 0) AS storage_bytes FROM projects p "
+                        + "coalesce(st.total_bytes, u.storage_bytes, 0) AS storage_bytes FROM projects p "
                         + "LEFT JOIN project_usage u ON u.project_id = p.project_id AND u.year = :year AND u.month = :month "
+                        + "LEFT JOIN project_storage_status st ON st.project_id = p.project_id "
                         + "WHERE p.team_slug = ANY(CAST(:teams AS text[])) AND (p.deleted_at IS NULL OR u.project_id IS NOT NULL)")
                 .bind("teams", teams.toArray(String[]::new))
                 .bind("year", period.getYear())

@@ -37,8 +37,9 @@ class TeamUsageStates {
 
     private static final String TEAM_TOTALS = "SELECT p.team_slug, "
             + "CAST(coalesce(sum(u.traffic_bytes), 0) AS bigint) AS traffic_bytes, "
-            + "CAST(coalesce(sum(u.storage_bytes), 0) AS bigint) AS storage_bytes FROM projects p "
-            + "LEFT JOIN project_usage u ON u.project_id = p.project_id AND u.year = :year AND u.month = :month ";
+            + "CAST(coalesce(sum(coalesce(st.total_bytes, u.storage_bytes)), 0) AS bigint) AS storage_bytes FROM projects p "
+            + "LEFT JOIN project_usage u ON u.project_id = p.project_id AND u.year = :year AND u.month = :month "
+            + "LEFT JOIN project_storage_status st ON st.project_id = p.project_id ";
 
     private final DatabaseClient db;
     private final TransactionalOperator transactions;

@@ -222,12 +222,13 @@ class StorageMeasurement implements Job {
                 .bind("projects", projects)
                 .bind("totals", totals)
                 .then();
-        Mono<Void> status = db.sql("INSERT INTO project_storage_status (project_id, measured_at, stale_since, updated_at) "
-                        + "SELECT p, :now, NULL, :now FROM unnest(CAST(:projects AS text[])) AS m(p) "
+        Mono<Void> status = db.sql("INSERT INTO project_storage_status (project_id, measured_at, stale_since, total_bytes, updated_at) "
+                        + "SELECT p, :now, NULL, t, :now FROM unnest(CAST(:projects AS text[]), CAST(:totals AS bigint[])) AS m(p, t) "
                         + "ON CONFLICT (project_id) DO UPDATE SET measured_at = EXCLUDED.measured_at, stale_since = NULL, "
-                        + "updated_at = EXCLUDED.updated_at")
+                        + "total_bytes = EXCLUDED.total_bytes, updated_at = EXCLUDED.updated_at")
                 .bind("now", now)
                 .bind("projects", projects)
+                .bind("totals", totals)
                 .then();
         return history.then(monthly).then(status);
     }

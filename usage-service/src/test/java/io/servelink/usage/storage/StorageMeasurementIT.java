@@ -8,6 +8,8 @@ import io.servelink.infra.test.ServiceIT;
 import io.servelink.infra.test.TestClock;
 import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;
+import io.servelink.usage.UsageChanged;
+import io.servelink.usage.limits.LimitCheck;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -99,6 +101,8 @@ class StorageMeasurementIT {
     ScriptedProbe probe;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    LimitCheck limitCheck;
     @LocalServerPort
     int port;
 
@@ -264,6 +268,18 @@ class StorageMeasurementIT {
     void thePdfReportShowsTheMonthsStorageAndTheStaleMarker() throws Exception {
         assertThat(pdf("2030-11")).contains("peak 7 GB, average 5.536111 GB, 166.083333 GB-days", "132.833333", "33.25");
         assertThat(pdf("2030-12")).contains("STALE since 2030-12-01 04:00Z", "latest STALE since 2030-12-01 04:00Z (last measured 2030-11-20 04:00Z)");
+    }
+
+    @Test
+    @Order(10)
+    void limitsCountTheLatestMeasurementInTheHoursOfAMonthBeforeItsFirstRun() throws Exception {
+        clock.set(Instant.parse("2031-01-01T01:00:00Z"));
+
+        limitCheck.check(UsageChanged.ofTeam("vaults")).block(Duration.ofSeconds(30));
+
+        // vault 3 GB and cache 1.5 GB (stale, carried) as last measured in December: over the Free plan's 1 GB
+        assertThat(scalar("SELECT storage_bytes FROM team_usage_state WHERE team_slug = 'vaults'")).isEqualTo(4_500_000_000L);
+        assertThat(scalar("SELECT count(*) FROM team_usage_state WHERE team_slug = 'vaults' AND storage_over_limit")).isOne();
     }
 
     private String pdf(String month) throws Exception {
