@@ -4,18 +4,24 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.servelink.starter.client.PeerClient;
 import io.servelink.starter.client.PeerClients;
 import java.net.URI;
+import java.util.List;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatusCode;
 import reactor.core.publisher.Mono;
 
 /**
- * The one client of the Docker Engine API, over TCP ({@code http://host:2375}) or the engine's unix socket
- * ({@code unix:///var/run/docker.sock}): the {@link PeerClient} {@code docker-engine}, whose time limiter, retry (reads
- * only, so idempotent) and circuit breaker are configured in application.yml.
+ * The one client of the Docker Engine API, over the engine's unix socket ({@code unix:///var/run/docker.sock}) or TCP
+ * ({@code http://host:2375}): the {@link PeerClient} {@code docker-engine}, whose time limiter, retry (reads only, so
+ * idempotent) and circuit breaker are configured in application.yml. Over a unix socket, Reactor Netty connects to a
+ * {@link DomainSocketAddress} (native epoll where present, otherwise the JDK's own unix-domain channels); requests
+ * then carry a relative URI, since Reactor Netty connects to the host of an absolute one whatever remote address is set.
  */
 final class DockerEngineClient {
 
     static final String INSTANCE = "docker-engine";
     private static final String UNIX = "unix";
+    private static final ParameterizedTypeReference<List<DockerDiskUsage.Container>> CONTAINERS = new ParameterizedTypeReference<>() {
+    };
 
     private final PeerClient engine;
     private final String target;
@@ -25,7 +31,8 @@ final class DockerEngineClient {
         this.target = url.toString();
         boolean unix = UNIX.equals(url.getScheme());
         DomainSocketAddress socket = unix ? new DomainSocketAddress(url.getPath()) : null;
-        this.engine = peers.peer(INSTANCE, (unix ? "http://localhost" : url.toString()) + "/" + settings.apiVersion())
+        String base = unix ? "" : url.toString().replaceAll("/+$", "");
+        this.engine = peers.peer(INSTANCE, base + "/" + settings.apiVersion())
                 .timeouts(settings.connectTimeout(), settings.responseTimeout())
                 .transport(http -> unix ? http.remoteAddress(() -> socket) : http)
                 .web(web -> web.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)))
@@ -36,11 +43,39 @@ final class DockerEngineClient {
         return target;
     }
 
-    /** {@code GET /system/df}: images, containers (with their writable layer sizes) and volumes with their sizes. */
+    /**
+     * {@code GET /system/df?type=image&type=volume}: images and volumes with their sizes (engines that do not know
+     * {@code type} answer containers too, which are not read from here).
+     */
     Mono<DockerDiskUsage> diskUsage() {
-        return engine.idempotent(engine.web().get().uri("/system/df")
+        return engine.idempotent(engine.web().get()
+                .uri(uri -> uri.path("/system/df").queryParam("type", "image", "volume").build())
                 .retrieve()
                 .onStatus(HttpStatusCode::isError, engine::problem)
                 .bodyToMono(DockerDiskUsage.class));
+    }
+
+    /** {@code GET /containers/json?all=true&size=true} of the containers carrying {@code label}, with their writable layers. */
+    Mono<List<DockerDiskUsage.Container>> containers(String label) {
+        return engine.idempotent(engine.web().get()
+                .uri(uri -> uri.path("/containers/json").queryParam("all", "true").queryParam("size", "true")
+                        .queryParam("filters", "{filters}").build(labelFilter(label)))
+                .retrieve()
+                .onStatus(HttpStatusCode::isError, engine::problem)
+                .bodyToMono(CONTAINERS));
+    }
+
+    /** {@code GET /volumes} of the volumes carrying {@code label} (names and labels; their sizes come from {@link #diskUsage}). */
+    Mono<List<DockerDiskUsage.Volume>> volumes(String label) {
+        return engine.idempotent(engine.web().get()
+                .uri(uri -> uri.path("/volumes").queryParam("filters", "{filters}").build(labelFilter(label)))
+                .retrieve()
+                .onStatus(HttpStatusCode::isError, engine::problem)
+                .bodyToMono(DockerDiskUsage.VolumeList.class)
+                .map(DockerDiskUsage.VolumeList::volumes));
+    }
+
+    private static String labelFilter(String label) {
+        return "{\"label\":[\"" + label + "\"]}";
     }
 }
