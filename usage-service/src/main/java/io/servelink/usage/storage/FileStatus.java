@@ -10,6 +10,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -25,6 +26,7 @@ final class FileStatus {
     }
 
     private static final int AT_FDCWD = -100;
+    private static final int ENOENT = 2;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final int S_IFMT = 0xf000;
@@ -51,8 +53,8 @@ final class FileStatus {
                     STATX_BASIC_STATS, buffer);
             if (result != 0) {
                 int errno = (int) ERRNO.get(state, 0L);
-                if (errno == 2) {
-                    throw new java.nio.file.NoSuchFileException(path.toString());
+                if (errno == ENOENT) {
+                    throw new NoSuchFileException(path.toString());
                 }
                 throw new IOException("statx " + path + " failed with errno " + errno);
             }

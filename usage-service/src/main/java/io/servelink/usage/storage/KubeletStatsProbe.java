@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -272,7 +273,7 @@ final class KubeletStatsProbe implements StorageProbe {
         return root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
     }
 
-    private static java.util.function.Consumer<HttpHeaders> bearer(String token) {
+    private static Consumer<HttpHeaders> bearer(String token) {
         return headers -> {
             if (!token.isEmpty()) {
                 headers.setBearerAuth(token);
