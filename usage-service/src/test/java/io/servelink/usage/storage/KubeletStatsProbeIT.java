@@ -20,7 +20,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Base64;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,16 +43,28 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class KubeletStatsProbeIT {
 
-    private static final WireMockServer API = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    private static WireMockServer API;
     private static final String TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3QifQ.service-account";
     private static final String SUMMARY = "/api/v1/nodes/%s/proxy/stats/summary";
 
     @TempDir
     static Path dir;
     static Path tokenFile;
+    static Path clusterCa;
 
+    /** WireMock serves HTTPS too, with a certificate for localhost made here: its own CA, as a cluster's API server has. */
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
+        Path keystore = dir.resolve("api-server.p12");
+        clusterCa = dir.resolve("ca.crt");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        keytool(keytool, "-genkeypair", "-alias", "api-server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=kube-apiserver", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keystore.toString(),
+                "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
+        keytool(keytool, "-exportcert", "-rfc", "-alias", "api-server", "-keystore", keystore.toString(), "-storepass", "changeit",
+                "-file", clusterCa.toString());
+        API = new WireMockServer(WireMockConfiguration.options().dynamicPort().dynamicHttpsPort()
+                .keystorePath(keystore.toString()).keystoreType("PKCS12").keystorePassword("changeit").keyManagerPassword("changeit"));
         API.start();
         tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
     }
@@ -122,6 +139,24 @@ class KubeletStatsProbeIT {
     }
 
     @Test
+    void readsTheApiServerOverTlsTrustingOnlyTheClusterCa() {
+        StorageSnapshot snapshot = probe(URI.create("https://localhost:" + API.httpsPort()), clusterCa.toString()).measure()
+                .block(Duration.ofSeconds(30));
+
+        assertThat(snapshot.complete()).isTrue();
+        assertThat(snapshot.projects()).containsOnlyKeys("shop", "blog", "legacy");
+    }
+
+    @Test
+    void failsOverTlsWhenTheApiServersCertificateIsNotSignedByTheClusterCa() throws Exception {
+        Path otherCa = Files.writeString(dir.resolve("other-ca.crt"), pem(selfSignedElsewhere()));
+
+        assertThatThrownBy(() -> probe(URI.create("https://localhost:" + API.httpsPort()), otherCa.toString()).measure()
+                .block(Duration.ofSeconds(30)))
+                .hasStackTraceContaining("SSLHandshakeException");
+    }
+
+    @Test
     void refusesToStartWithoutTheClusterCaItIsToldToTrust() {
         assertThatThrownBy(() -> probe(dir.resolve("missing-ca.crt").toString()))
                 .isInstanceOf(IllegalStateException.class)
@@ -129,15 +164,39 @@ class KubeletStatsProbeIT {
     }
 
     private static KubeletStatsProbe probe() {
-        return probe("");
+        return probe(URI.create("http://localhost:" + API.port()), "");
     }
 
     private static KubeletStatsProbe probe(String caFile) {
+        return probe(URI.create("http://localhost:" + API.port()), caFile);
+    }
+
+    private static KubeletStatsProbe probe(URI apiServer, String caFile) {
         PeerClients peers = new PeerClients(WebClient::builder, JsonMapper.builder().build(), CircuitBreakerRegistry.ofDefaults(),
                 TimeLimiterRegistry.ofDefaults(), RetryRegistry.ofDefaults());
-        StorageSettings.Kubelet settings = new StorageSettings.Kubelet(URI.create("http://localhost:" + API.port()),
+        StorageSettings.Kubelet settings = new StorageSettings.Kubelet(apiServer,
                 tokenFile.toString(), caFile, "project-", "servelink.project", 4, Duration.ofSeconds(2), Duration.ofSeconds(10));
         return new KubeletStatsProbe(settings, peers);
+    }
+
+    private static void keytool(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+    }
+
+    /** Some other CA's certificate: one of the JDK's trusted roots, which did not sign the API server's. */
+    private static X509Certificate selfSignedElsewhere() throws Exception {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        return ((X509TrustManager) factory.getTrustManagers()[0]).getAcceptedIssuers()[0];
+    }
+
+    private static String pem(X509Certificate certificate) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
     }
 
     private static void stub(String url, String body) {
