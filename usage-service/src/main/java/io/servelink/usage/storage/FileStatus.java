@@ -17,9 +17,10 @@ import java.nio.file.Path;
  * Linux {@code statx(2)} through the JDK's foreign function API, for what {@code java.nio.file} does not tell: the
  * blocks a file occupies ({@code stx_blocks}, 512-byte units: what {@code du} counts), its device and inode. The
  * {@code struct statx} layout is the same on every Linux architecture, unlike {@code struct stat}. Links are not
- * followed. Made once; fails when the C library has no {@code statx} (glibc before 2.28).
+ * followed. Made once; fails when the C library has no {@code statx} (glibc before 2.28). Not final: tests make one
+ * fail on a given path.
  */
-final class FileStatus {
+class FileStatus {
 
     /** What one {@code statx} call answers; {@code allocatedBytes} is {@code stx_blocks * 512}. */
     record Stat(long allocatedBytes, long apparentBytes, long device, long inode, int links, boolean directory) {

@@ -106,6 +106,39 @@ class DirectoryStorageProbeTest {
     }
 
     @Test
+    void leavesOutAProjectItCannotReadCompletelyAndAnswersPartialNamingIt() throws Exception {
+        Path shop = Files.createDirectories(root.resolve("shop"));
+        write(shop.resolve("db"), 50_000);
+        Path blog = Files.createDirectories(root.resolve("blog").resolve("drafts"));
+        write(blog.resolve("post.md"), 4_000);
+        FileStatus failingOnDrafts = new FileStatus() {
+            @Override
+            Stat stat(Path path) throws IOException {
+                if (path.getFileName().toString().equals("post.md")) {
+                    throw new IOException("statx " + path + " failed with errno 5");
+                }
+                return super.stat(path);
+            }
+        };
+
+        StorageSnapshot snapshot = new DirectoryStorageProbe(root, failingOnDrafts).measure().block(Duration.ofSeconds(30));
+
+        assertThat(snapshot.complete()).isFalse();
+        assertThat(snapshot.projects()).containsOnlyKeys("shop");
+        assertThat(volume(snapshot, "shop")).isEqualTo(du(shop));
+        assertThat(snapshot.problems()).singleElement().asString().startsWith("project blog:").contains("errno 5");
+    }
+
+    @Test
+    void failsWhenTheRootCannotBeListed() throws Exception {
+        Path gone = Files.createDirectories(root.resolve("data"));
+        DirectoryStorageProbe probe = new DirectoryStorageProbe(gone, new FileStatus());
+        Files.delete(gone);
+
+        assertThatThrownBy(() -> probe.measure().block(Duration.ofSeconds(30))).hasStackTraceContaining(gone.toString());
+    }
+
+    @Test
     void refusesToStartWithoutAnExistingRoot() {
         assertThatThrownBy(() -> new DirectoryStorageProbe(root.resolve("missing"), new FileStatus()))
                 .isInstanceOf(IllegalStateException.class)
