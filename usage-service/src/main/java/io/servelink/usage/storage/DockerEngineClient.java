@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.util.List;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import reactor.core.publisher.Mono;
 import reactor.netty.ReactorNetty;
@@ -24,8 +23,9 @@ import reactor.netty.resources.LoopResources;
  * The one client of the Docker Engine API, over the engine's unix socket ({@code unix:///var/run/docker.sock}) or TCP
  * ({@code http://host:2375}): the {@link PeerClient} {@code docker-engine}, whose time limiter, retry (reads only, so
  * idempotent) and circuit breaker are configured in application.yml. Over a unix socket, Reactor Netty connects to the
- * socket with whichever transport it runs (native epoll where present, otherwise the JDK's own unix-domain channels); requests
- * then carry a relative URI, since Reactor Netty connects to the host of an absolute one whatever remote address is set.
+ * socket with whichever transport it runs (native epoll where present, otherwise the JDK's own unix-domain channels);
+ * requests then carry a relative URI, since Reactor Netty connects to the host of an absolute one whatever remote
+ * address is set.
  */
 final class DockerEngineClient {
 
@@ -46,12 +46,7 @@ final class DockerEngineClient {
         this.engine = peers.peer(INSTANCE, base + "/" + settings.apiVersion())
                 .timeouts(settings.connectTimeout(), settings.responseTimeout())
                 .transport(http -> unix ? overUnixSocket(http, socket) : http)
-                .web(web -> {
-                    web.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024));
-                    if (unix) {
-                        web.defaultHeader(HttpHeaders.HOST, "docker");
-                    }
-                })
+                .web(web -> web.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)))
                 .build();
     }
 
