@@ -27,8 +27,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -71,6 +74,7 @@ public final class LocalStack {
     private static void run(String[] args) throws Exception {
         Path root = Path.of(argument(args, "--root", System.getProperty("user.dir"))).toAbsolutePath().normalize();
         Path logs = Files.createDirectories(root.resolve(".local-stack/logs"));
+        Path storage = demoStorage(root.resolve(".local-stack/storage"));
         requireFreePorts(GATEWAY, USAGE, PAYMENT, RESOURCES, SUPPORT, DEMO_UPSTREAM);
 
         long started = System.nanoTime();
@@ -84,7 +88,7 @@ public final class LocalStack {
         say("PostgreSQL on 127.0.0.1:" + postgres.port() + ", Kafka on " + kafka.bootstrapServers()
                 + ", demo upstream on http://127.0.0.1:" + upstream.port());
 
-        List<ServiceProcess> services = services(root, logs, postgres, kafka);
+        List<ServiceProcess> services = services(root, logs, storage, postgres, kafka);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(services, upstream, stopped)));
 
@@ -100,18 +104,20 @@ public final class LocalStack {
 
         seedDemoData(kafka);
         sendDemoTraffic();
+        measureStorage();
         printWelcome(services, Duration.ofNanos(System.nanoTime() - started));
         stopped.await();
     }
 
-    private static List<ServiceProcess> services(Path root, Path logs, PostgresServer postgres, KafkaBroker kafka) {
+    private static List<ServiceProcess> services(Path root, Path logs, Path storage, PostgresServer postgres, KafkaBroker kafka) {
         List<String> common = List.of("--spring.profiles.active=local",
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--servelink.kafka.provision-topics=true",
                 "--servelink.security.hmac-secret=" + LOCAL_SECRET);
         List<ServiceProcess> services = new ArrayList<>();
         services.add(new ServiceProcess("usage-service", USAGE, jar(root, "usage-service"),
-                withDatabase(common, postgres, "usage", "--servelink.usage.storage.probe=none"), logs));
+                withDatabase(common, postgres, "usage", "--servelink.usage.storage.probe=directory",
+                        "--servelink.usage.storage.directory.root=" + storage), logs));
         services.add(new ServiceProcess("payment-service", PAYMENT, jar(root, "payment-service"),
                 withDatabase(common, postgres, "payment", "--servelink.payment.resources-url=http://localhost:" + RESOURCES,
                         "--servelink.payment.public-url=http://localhost:" + GATEWAY), logs));
@@ -166,6 +172,47 @@ public final class LocalStack {
                 + "@servelink.local), project 'hello' at Host hello.apps.localhost");
     }
 
+    /**
+     * The data directories the directory storage probe measures ({@code <root>/<project id>}): project hello gets a
+     * site and some uploads the first time, about 3.5 MB, kept across runs (files written there stay).
+     */
+    private static Path demoStorage(Path root) throws IOException {
+        Path hello = root.resolve("hello");
+        if (!Files.isDirectory(hello)) {
+            Path site = Files.createDirectories(hello.resolve("site"));
+            Files.writeString(site.resolve("index.html"), "<!doctype html><title>hello</title><h1>Hello from Servelink</h1>\n");
+            Path uploads = Files.createDirectories(hello.resolve("uploads"));
+            Random random = new Random(42);
+            for (int i = 1; i <= 3; i++) {
+                byte[] photo = new byte[1_000_000 + 250_000 * i];
+                random.nextBytes(photo);
+                Files.write(uploads.resolve("photo-" + i + ".jpg"), photo);
+            }
+        }
+        return root;
+    }
+
+    /** Runs the storage job once, as an operator, so the dashboard shows project hello's storage from the start. */
+    private static void measureStorage() throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY + "/dev/token?roles=operator"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher token = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+            if (!token.find()) {
+                say("Storage not measured yet: no operator token from /dev/token (" + body + ")");
+                return;
+            }
+            HttpResponse<String> run = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + USAGE + "/api/usage/admin/jobs/storage-measurement"))
+                    .header("Authorization", "Bearer " + token.group(1)).timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            say("Storage measured from .local-stack/storage (" + run.statusCode() + "): " + run.body());
+        } catch (IOException e) {
+            say("Storage not measured yet (" + e + "); see .local-stack/logs/usage-service.log");
+        }
+    }
+
     /** A little traffic through the gateway so the demo team's usage is not empty. */
     private static void sendDemoTraffic() throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
@@ -200,9 +247,15 @@ public final class LocalStack {
                 text.append(String.format("  %-34s http://localhost:%d/swagger-ui.html%n", service.name() + " API docs", service.port()));
             }
         }
+        text.append("  Project hello's stored data        .local-stack/storage/hello (the storage job measures it: write a file\n")
+                .append("                                     there, then run the job as an operator, see below)\n");
         text.append("\nTry:\n");
         text.append("  TOKEN=$(curl -s '").append(gateway).append("/dev/token?team=demo&role=owner' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n");
         text.append("  curl -s -H \"Authorization: Bearer $TOKEN\" ").append(gateway).append("/api/usage/demo\n");
+        text.append("  head -c 5000000 /dev/urandom > .local-stack/storage/hello/uploads/video.bin\n");
+        text.append("  OPERATOR=$(curl -s '").append(gateway).append("/dev/token?roles=operator' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n");
+        text.append("  curl -s -X POST -H \"Authorization: Bearer $OPERATOR\" http://localhost:").append(USAGE)
+                .append("/api/usage/admin/jobs/storage-measurement\n");
         say(text.toString());
     }
 

@@ -14,13 +14,14 @@ class StorageProbeConfiguration {
         return switch (settings.probe()) {
             case "docker" -> new DockerStorageProbe(new DockerEngineClient(settings.docker(), peers), settings.docker().label());
             case "kubelet" -> new KubeletStatsProbe(settings.kubelet(), peers);
+            case "directory" -> new DirectoryStorageProbe(settings.directory().root(), new FileStatus());
             case "none" -> new NoProbe();
-            default -> throw new IllegalStateException("servelink.usage.storage.probe must be docker, kubelet or none; got "
-                    + settings.probe());
+            default -> throw new IllegalStateException("servelink.usage.storage.probe must be docker, kubelet, directory or none; "
+                    + "got " + settings.probe());
         };
     }
 
-    /** Where no runtime can be asked (the local stack without a Docker engine): every run is degraded. */
+    /** Where nothing can be measured: every run is degraded. */
     static final class NoProbe implements StorageProbe {
 
         @Override

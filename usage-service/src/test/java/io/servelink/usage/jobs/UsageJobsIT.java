@@ -3,7 +3,7 @@ package io.servelink.usage.jobs;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -68,14 +68,16 @@ class UsageJobsIT {
     TestKafka kafka;
     WebTestClient client;
     String recordedDf;
+    String recordedContainers;
+    String recordedVolumes;
 
     @BeforeAll
     void setUp() throws Exception {
         kafka = TestKafka.of(infrastructure);
         client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30)).build();
-        try (var in = getClass().getResourceAsStream("/docker/system-df.json")) {
-            recordedDf = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        recordedDf = resource("/docker/system-df.json");
+        recordedContainers = resource("/docker/containers.json");
+        recordedVolumes = resource("/docker/volumes.json");
         execute("INSERT INTO projects (project_id, team_slug, hosts, status, source_partition, source_offset, updated_at) VALUES "
                 + "('shop', 'acme', '{}', 'ACTIVE', 0, 1, now()), ('blog', 'acme', '{}', 'ACTIVE', 0, 2, now()), "
                 + "('idle', 'acme', '{}', 'ACTIVE', 0, 3, now())");
@@ -95,7 +97,8 @@ class UsageJobsIT {
     @Test
     void measuresEachProjectsVolumesImagesAndLayersFromTheDockerEngineAndKeepsTheLatest() throws Exception {
         DOCKER.resetAll();
-        DOCKER.stubFor(get(urlEqualTo(SYSTEM_DF)).willReturn(json(recordedDf)));
+        stubLabelledContainersAndVolumes();
+        DOCKER.stubFor(get(urlPathEqualTo(SYSTEM_DF)).willReturn(json(recordedDf)));
 
         trigger("storage-measurement").expectStatus().isOk().expectBody()
                 .jsonPath("$.job").isEqualTo("storage-measurement")
@@ -113,7 +116,7 @@ class UsageJobsIT {
         assertThat(scalar("SELECT volume_bytes FROM storage_measurements WHERE project_id = 'shop'")).isEqualTo(290_000_000L);
         assertThat(scalar("SELECT image_bytes FROM storage_measurements WHERE project_id = 'shop'")).isEqualTo(282_000_000L);
 
-        DOCKER.stubFor(get(urlEqualTo(SYSTEM_DF)).willReturn(json(recordedDf.replace("\"Size\": 250000000", "\"Size\": 450000000"))));
+        DOCKER.stubFor(get(urlPathEqualTo(SYSTEM_DF)).willReturn(json(recordedDf.replace("\"Size\": 250000000", "\"Size\": 450000000"))));
         trigger("storage-measurement").expectStatus().isOk();
 
         assertThat(storage("shop", month)).isEqualTo(773_500_000L);
@@ -122,20 +125,22 @@ class UsageJobsIT {
                 .exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.storage.bytes").isEqualTo(961_000_000L)
                 .jsonPath("$.percent.storage").isEqualTo(96.1);
-        DOCKER.verify(2, getRequestedFor(urlEqualTo(SYSTEM_DF)));
+        DOCKER.verify(2, getRequestedFor(urlPathEqualTo(SYSTEM_DF)));
     }
 
     @Test
     void answersDegradedAndKeepsTheFiguresWhenTheDockerEngineFails() throws Exception {
         DOCKER.resetAll();
-        DOCKER.stubFor(get(urlEqualTo(SYSTEM_DF)).willReturn(json(recordedDf)));
+        stubLabelledContainersAndVolumes();
+        DOCKER.stubFor(get(urlPathEqualTo(SYSTEM_DF)).willReturn(json(recordedDf)));
         trigger("storage-measurement").expectStatus().isOk();
         long before = scalar("SELECT count(*) FROM storage_measurements");
         YearMonth month = YearMonth.now(clock);
         long shop = storage("shop", month);
 
         DOCKER.resetAll();
-        DOCKER.stubFor(get(urlEqualTo(SYSTEM_DF)).willReturn(aResponse().withStatus(500).withBody("{\"message\":\"daemon error\"}")));
+        stubLabelledContainersAndVolumes();
+        DOCKER.stubFor(get(urlPathEqualTo(SYSTEM_DF)).willReturn(aResponse().withStatus(500).withBody("{\"message\":\"daemon error\"}")));
         trigger("storage-measurement").expectStatus().isOk().expectBody()
                 .jsonPath("$.ran").isEqualTo(true)
                 .jsonPath("$.result.outcome").isEqualTo("degraded")
@@ -143,7 +148,7 @@ class UsageJobsIT {
 
         assertThat(scalar("SELECT count(*) FROM storage_measurements")).isEqualTo(before);
         assertThat(storage("shop", month)).isEqualTo(shop);
-        DOCKER.verify(3, getRequestedFor(urlEqualTo(SYSTEM_DF)));
+        DOCKER.verify(3, getRequestedFor(urlPathEqualTo(SYSTEM_DF)));
     }
 
     @Test
@@ -186,6 +191,18 @@ class UsageJobsIT {
     private WebTestClient.ResponseSpec trigger(String job) {
         return client.post().uri("/api/usage/admin/jobs/" + job).header("Authorization", "Bearer " + TestTokens.platform(PlatformRole.OPERATOR))
                 .exchange();
+    }
+
+    /** The engine's labelled containers (with their writable layers) and volumes, recorded beside its /system/df. */
+    private void stubLabelledContainersAndVolumes() {
+        DOCKER.stubFor(get(urlPathEqualTo("/v1.43/containers/json")).willReturn(json(recordedContainers)));
+        DOCKER.stubFor(get(urlPathEqualTo("/v1.43/volumes")).willReturn(json(recordedVolumes)));
+    }
+
+    private String resource(String name) throws IOException {
+        try (var in = getClass().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
