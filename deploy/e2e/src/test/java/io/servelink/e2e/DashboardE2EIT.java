@@ -565,6 +565,12 @@ class DashboardE2EIT {
                 .isEmpty();
     }
 
+    private HttpResponse<String> runStorageJob() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/usage/admin/jobs/storage-measurement"))
+                .header("Authorization", "Bearer " + devToken("roles=operator")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     @Order(13)
     void aStorageFigureTheLastRunCouldNotMeasureShowsStaleSinceInEnglishAndFrench() throws Exception {
@@ -572,15 +578,21 @@ class DashboardE2EIT {
         String project = team + "-web";
         registerTeamAndProject(team, project);
         String owner = devToken("team=" + team + "&role=owner");
-        // The local stack has no storage probe (servelink.usage.storage.probe=none): a run measures nothing, so every
-        // live project keeps its last figure (none yet) and is marked stale.
+        // The local stack measures each project's data directory under .local-stack/storage: with the directory gone,
+        // a run measures nothing, so every live project keeps its last figure (none yet for this one) and is stale.
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/usage/" + team, owner).contains(project));
-        HttpResponse<String> ran = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/usage/admin/jobs/storage-measurement"))
-                .header("Authorization", "Bearer " + devToken("roles=operator")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        Path storage = root.resolve(".local-stack/storage");
+        Path away = root.resolve(".local-stack/storage-away");
+        Files.move(storage, away);
+        HttpResponse<String> ran;
+        try {
+            ran = runStorageJob();
+        } finally {
+            Files.move(away, storage);
+        }
         assertThat(ran.statusCode()).as(ran.body()).isEqualTo(200);
-        org.junit.jupiter.api.Assumptions.assumeTrue(JsonPath.<Integer>read(ran.body(), "$.result.figures.projects_stale") > 0,
-                "the stack's storage probe measured every project: nothing is stale to show");
+        assertThat(JsonPath.<String>read(ran.body(), "$.result.outcome")).isEqualTo("degraded");
+        assertThat(JsonPath.<Integer>read(ran.body(), "$.result.figures.projects_stale")).isPositive();
         String staleSince = JsonPath.read(get("/api/usage/" + team, owner), "$.projects[0].storage_month.stale_since");
 
         signInAs(owner, "/#/usage", "Usage this month");
@@ -598,6 +610,8 @@ class DashboardE2EIT {
         assertNoMissingValues();
         screenshot("usage-storage-stale-fr");
         new Select(byTestIdOrId("lang-select")).selectByValue("en");
+        // the directory back: the next run measures every project again and the marks go
+        assertThat(JsonPath.<Integer>read(runStorageJob().body(), "$.result.figures.projects_stale")).isZero();
         wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Usage this month"));
     }
 
