@@ -565,6 +565,35 @@ class DashboardE2EIT {
                 .isEmpty();
     }
 
+    @Test
+    @Order(14)
+    void theDemoProjectsStorageBarMovesWhenAFileIsWrittenInItsDataDirectoryAndTheJobRuns() throws Exception {
+        String owner = devToken("team=demo&role=owner");
+        signInAs(owner, "/#/usage", "Usage this month");
+        long before = Long.parseLong(visible("project-hello-storage").getAttribute("data-used"));
+        assertThat(before).as("the demo project's data measured at start").isPositive();
+        Path file = root.resolve(".local-stack/storage/hello/e2e-" + UUID.randomUUID() + ".bin");
+        byte[] megabyte = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(megabyte);
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 50; i++) {
+                out.write(megabyte);
+            }
+        }
+        try {
+            assertThat(runStorageJob().statusCode()).isEqualTo(200);
+            browser.navigate().refresh();
+            wait.until(driver -> Long.parseLong(visible("project-hello-storage").getAttribute("data-used")) >= before + 50L * (1 << 20));
+            String width = visible("project-hello-storage").findElement(By.cssSelector(".bar > span")).getAttribute("style");
+            assertThat(width).contains("width: ").doesNotContain("width: 0.00%");
+            assertNoMissingValues();
+            extraScreenshot("usage-storage-grown");
+        } finally {
+            Files.delete(file);
+            runStorageJob();
+        }
+    }
+
     private HttpResponse<String> runStorageJob() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/usage/admin/jobs/storage-measurement"))
                 .header("Authorization", "Bearer " + devToken("roles=operator")).POST(HttpRequest.BodyPublishers.noBody()).build(),
