@@ -8,6 +8,7 @@ import io.servelink.infra.test.TestInfrastructure;
 import io.servelink.infra.test.TestTokens;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class UsageApiIT {
 
     @BeforeAll
     void seed() throws SQLException {
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30)).build();
         YearMonth now = YearMonth.now(ZoneOffset.UTC);
         try (Connection c = infrastructure.openConnection(); var s = c.createStatement()) {
             s.execute("INSERT INTO projects (project_id, team_slug, hosts, status, source_partition, source_offset, updated_at) VALUES "
