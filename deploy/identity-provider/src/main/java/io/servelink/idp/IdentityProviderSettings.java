@@ -49,7 +49,12 @@ public record IdentityProviderSettings(@NotNull URI issuer,
     public record SigningKey(@NotNull Resource privateKey, @NotNull Resource publicKey, @NotBlank String keyId) {
     }
 
-    public record Clients(@NotNull @Valid Dashboard dashboard, @NotNull @Valid Cli cli, @NotNull @Valid Operator operator) {
+    public record Clients(@NotNull @Valid Dashboard dashboard, @NotNull @Valid Cli cli, @NotNull @Valid Operator operator,
+                          @DefaultValue({}) List<@Valid Service> services) {
+
+        public Optional<Service> service(String clientId) {
+            return services.stream().filter(service -> service.clientId().equals(clientId)).findFirst();
+        }
     }
 
     /**
@@ -74,6 +79,17 @@ public record IdentityProviderSettings(@NotNull URI issuer,
 
         public Set<PlatformRole> platformRoles() {
             return IdentityProviderSettings.platformRoles(clientId, roles);
+        }
+    }
+
+    /**
+     * A service calling another with no user behind the call (resources-service's renewal job): client credentials;
+     * its tokens carry {@code sub = service:<client id>}, no team, no role, and the granted {@code scope}.
+     */
+    public record Service(@NotBlank String clientId, @NotBlank String clientSecret, @NotEmpty List<String> scopes) {
+
+        public String subject() {
+            return "service:" + clientId;
         }
     }
 

@@ -29,9 +29,11 @@ final class RegisteredClients {
      */
     static List<RegisteredClient> of(IdentityProviderSettings settings, UnaryOperator<String> encodeSecret) {
         TokenSettings tokens = TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenLifetime()).build();
-        return List.of(dashboard(settings.clients().dashboard(), tokens, encodeSecret),
+        List<RegisteredClient> clients = new java.util.ArrayList<>(List.of(dashboard(settings.clients().dashboard(), tokens, encodeSecret),
                 cli(settings.clients().cli(), tokens),
-                operator(settings.clients().operator(), tokens, encodeSecret));
+                operator(settings.clients().operator(), tokens, encodeSecret)));
+        settings.clients().services().forEach(service -> clients.add(service(service, tokens, encodeSecret)));
+        return List.copyOf(clients);
     }
 
     private static RegisteredClient dashboard(IdentityProviderSettings.Dashboard dashboard, TokenSettings tokens,
@@ -77,6 +79,19 @@ final class RegisteredClients {
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .tokenSettings(tokens)
+                .build();
+    }
+
+    private static RegisteredClient service(IdentityProviderSettings.Service service, TokenSettings tokens,
+                                            UnaryOperator<String> encodeSecret) {
+        return RegisteredClient.withId(stableId(service.clientId()))
+                .clientId(service.clientId())
+                .clientName("Servelink service " + service.clientId())
+                .clientSecret(encodeSecret.apply(service.clientSecret()))
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .scopes(scopes -> scopes.addAll(service.scopes()))
                 .tokenSettings(tokens)
                 .build();
     }

@@ -24,7 +24,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  *
  * <p>A user's token carries the user's configured teams and roles, and the time the user signed in (the latest
  * authentication factor). The operator client's token (client credentials) carries the client id as {@code sub}, its
- * platform roles, no team, and the time the client authenticated.
+ * platform roles, no team, and the time the client authenticated; a service client's (resources-service) carries
+ * {@code service:<client id>} as {@code sub}, no team, no role, and its granted {@code scope}.
  */
 final class ServelinkTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -50,11 +51,14 @@ final class ServelinkTokenClaims implements OAuth2TokenCustomizer<JwtEncodingCon
 
     private ServelinkClaims claimsOf(JwtEncodingContext context) {
         if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+            String clientId = context.getRegisteredClient().getClientId();
             IdentityProviderSettings.Operator operator = settings.clients().operator();
-            if (!operator.clientId().equals(context.getRegisteredClient().getClientId())) {
-                throw new OAuth2AuthenticationException(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT);
+            if (operator.clientId().equals(clientId)) {
+                return new ServelinkClaims(operator.clientId(), null, Map.of(), operator.platformRoles(), now());
             }
-            return new ServelinkClaims(operator.clientId(), null, Map.of(), operator.platformRoles(), now());
+            return settings.clients().service(clientId)
+                    .map(service -> new ServelinkClaims(service.subject(), null, Map.of(), java.util.Set.of(), now()))
+                    .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT));
         }
         Authentication principal = context.getPrincipal();
         IdentityProviderSettings.User user = settings.user(principal.getName())

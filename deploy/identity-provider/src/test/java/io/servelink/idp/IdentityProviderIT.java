@@ -97,6 +97,20 @@ class IdentityProviderIT {
     }
 
     @Test
+    void resourcesServiceGetsAServiceTokenWithItsScopesAndNoTeamOrRole() throws Exception {
+        HttpResponse<String> answer = post("/oauth2/token", Map.of("grant_type", "client_credentials",
+                "scope", "payments:renew resources:quote"), basic("resources-service", "resources-service-local-secret"));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+        String token = json(answer).path("access_token").asString();
+        ServelinkClaims claims = verifiedClaims(token);
+        assertThat(claims.subject()).isEqualTo("service:resources-service");
+        assertThat(claims.teams()).isEmpty();
+        assertThat(claims.roles()).isEmpty();
+        assertThat(verifier().decode(token).getClaimAsStringList("scope")).containsExactlyInAnyOrder("payments:renew", "resources:quote");
+    }
+
+    @Test
     void refusesTheOperatorClientWithAWrongSecret() throws Exception {
         HttpResponse<String> answer = post("/oauth2/token", Map.of("grant_type", "client_credentials"),
                 basic("servelink-operator", "not-the-secret"));

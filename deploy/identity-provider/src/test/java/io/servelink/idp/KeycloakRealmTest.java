@@ -78,6 +78,10 @@ class KeycloakRealmTest {
             assertThat(strings(declared.path("defaultClientScopes"))).as(client.getClientId() + " gets the claims")
                     .contains("servelink-claims");
             assertThat(declared.has("secret")).as("no secret is shipped").isFalse();
+            if (grants.contains(AuthorizationGrantType.CLIENT_CREDENTIALS)) {
+                assertThat(strings(declared.path("defaultClientScopes"))).as(client.getClientId() + " scopes")
+                        .containsAll(client.getScopes());
+            }
         }
     }
 
@@ -97,6 +101,17 @@ class KeycloakRealmTest {
         assertThat(byClaim.get(ServelinkClaims.ROLES).path("config").path("multivalued").asString()).isEqualTo("true");
         assertThat(byClaim.get(ServelinkClaims.AUTH_TIME).path("config").path("user.session.note").asString()).isEqualTo("AUTH_TIME");
         assertThat(byClaim.get(ServelinkClaims.AUTH_TIME).path("config").path("jsonType.label").asString()).isEqualTo("long");
+    }
+
+    @Test
+    void theServiceClientsServiceAccountsHaveNoTeamAndNoRole() {
+        for (IdentityProviderSettings.Service service : settings.clients().services()) {
+            JsonNode account = realm.path("users").valueStream()
+                    .filter(user -> user.path("serviceAccountClientId").asString("").equals(service.clientId())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no service account for " + service.clientId()));
+            assertThat(strings(account.path("realmRoles"))).isEmpty();
+            assertThat(account.path("attributes").path("teams").get(0).asString()).isEqualTo("{}");
+        }
     }
 
     @Test

@@ -126,8 +126,12 @@ public final class LocalStack {
         services.add(new ServiceProcess("payment-service", PAYMENT, jar(root, "payment-service"),
                 withDatabase(common, postgres, "payment", "--servelink.payment.resources-url=http://localhost:" + RESOURCES,
                         "--servelink.payment.public-url=http://localhost:" + GATEWAY), logs));
+        List<String> resources = new ArrayList<>(List.of("--servelink.resources.payment-url=http://localhost:" + PAYMENT));
+        if (!testTokens) {
+            resources.addAll(LocalIdentityProvider.resourcesServiceTokenArguments(IDENTITY_PROVIDER));
+        }
         services.add(new ServiceProcess("resources-service", RESOURCES, jar(root, "resources-service"),
-                withDatabase(common, postgres, "resources", "--servelink.resources.payment-url=http://localhost:" + PAYMENT), logs));
+                withDatabase(common, postgres, "resources", resources.toArray(String[]::new)), logs));
         services.add(new ServiceProcess("support-service", SUPPORT, jar(root, "support-service"),
                 withDatabase(common, postgres, "support"), logs));
         List<String> gateway = new ArrayList<>(common);

@@ -31,6 +31,8 @@ public final class LocalIdentityProvider {
     public static final String OPERATOR_CLIENT = "servelink-operator";
     public static final String OPERATOR_SECRET = "servelink-operator-local-secret";
     public static final String CLI_CLIENT = "servelink-cli";
+    public static final String RESOURCES_SERVICE_CLIENT = "resources-service";
+    public static final String RESOURCES_SERVICE_SECRET = "resources-service-local-secret";
     public static final String DEMO_PASSWORD = "servelink-demo";
 
     private static final Pattern STRING_FIELD = Pattern.compile("\"%s\"\\s*:\\s*\"([^\"]*)\"");
@@ -54,6 +56,13 @@ public final class LocalIdentityProvider {
     public static List<String> verifierArguments(int port) {
         return List.of("--servelink.security.jwk-set-uri=http://localhost:" + port + "/oauth2/jwks",
                 "--servelink.security.issuer=" + ISSUER);
+    }
+
+    /** The arguments that make resources-service take its service token from this provider (client credentials). */
+    public static List<String> resourcesServiceTokenArguments(int port) {
+        return List.of("--servelink.resources.service-token.token-uri=http://localhost:" + port + "/oauth2/token",
+                "--servelink.resources.service-token.client-id=" + RESOURCES_SERVICE_CLIENT,
+                "--servelink.resources.service-token.client-secret=" + RESOURCES_SERVICE_SECRET);
     }
 
     /** An operator token: the operator client's client credentials grant. */
