@@ -84,7 +84,7 @@ export async function download(path, fileName) {
   return blob;
 }
 
-/** The local profile's token endpoint; null when it does not exist (404 outside the local profile). */
+/** The end-to-end tests' token endpoint; null when it does not exist (404 outside the test-tokens profile). */
 export async function devToken(query) {
   const response = await fetch(`/dev/token?${query}`, { headers: { Accept: 'application/json' } });
   if (!response.ok) return null;

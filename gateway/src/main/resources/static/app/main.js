@@ -153,7 +153,7 @@ async function signInView(message, intro) {
     signIn(token);
   });
   clear(main).append(form);
-  // The demo button exists only where /dev/token does (the local profile); elsewhere it answers 404.
+  // The demo button exists only where /dev/token does (the test-tokens profile of the end-to-end tests); elsewhere it answers 404.
   const probe = await fetch('/dev/token?team=demo&role=member', { method: 'GET' }).catch(() => null);
   demo.hidden = !(probe && probe.ok);
 }

@@ -466,7 +466,7 @@ class ProjectIngressIT {
     }
 
     @Test
-    void devTokenEndpointDoesNotExistOutsideTheLocalProfile() {
+    void devTokenEndpointDoesNotExistOutsideTheTestTokensProfile() {
         api().get().uri("/dev/token?team=demo&role=owner").exchange().expectStatus().isNotFound();
     }
 

@@ -42,12 +42,13 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The gateway's own endpoints against hostile callers (its proxied routes are the services' business, each with its own
- * SecurityIT): the operator API, the local profile's token endpoint, the public actuator endpoints and the dashboard's
- * files. The local profile runs, as it maps a superset of production's endpoints ({@code /dev/token}; that it is a 404
- * elsewhere is {@code ProjectIngressIT}'s). Rate limits stay on, with room for the test's bursts.
+ * SecurityIT): the operator API, the end-to-end tests' token endpoint, the public actuator endpoints and the
+ * dashboard's files. The local and test-tokens profiles run, as they map a superset of production's endpoints
+ * ({@code /dev/token}; that it is a 404 elsewhere, the local profile included, is {@code ProjectIngressIT}'s and
+ * {@code LocalProfileIT}'s). Rate limits stay on, with room for the test's bursts.
  */
 @GatewayIT
-@ActiveProfiles("local")
+@ActiveProfiles({"local", "test-tokens"})
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = {
         "servelink.gateway.rate-limits.per-address.requests-per-second=100000", "servelink.gateway.rate-limits.per-address.burst=100000",

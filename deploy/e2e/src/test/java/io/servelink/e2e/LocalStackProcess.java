@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * on the fixed local ports; ready when it prints its welcome (services ready, demo data seeded). Stopped with
  * SIGTERM, which runs the launcher's shutdown hook (it stops the services it started).
  *
+ * <p>It runs with {@code --test-tokens}: the tests need tokens for teams they create, which the gateway's
+ * {@code /dev/token} mints (HS256, test secret) and the identity provider's fixed demo users cannot give.
+ *
  * <p>For the test only, the services inherit {@code SERVELINK_USAGE_INACTIVITY_AFTER} ({@code -De2e.inactivity-after},
  * default 20 s instead of 5 days), so the operator's run of the {@code inactive-projects} job puts a quiet Free project
  * to sleep within the run.
@@ -46,7 +49,7 @@ final class LocalStackProcess implements AutoCloseable {
         Path log = Files.createDirectories(Path.of("target")).resolve("local-stack.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "io.servelink.local.LocalStack", "--root=" + root))
+                "io.servelink.local.LocalStack", "--root=" + root, "--test-tokens"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("SERVELINK_USAGE_INACTIVITY_AFTER", System.getProperty("e2e.inactivity-after", "20s"));
         Process process = builder.start();

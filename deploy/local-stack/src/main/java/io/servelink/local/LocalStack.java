@@ -13,6 +13,7 @@ import io.servelink.infra.KafkaBrokers;
 import io.servelink.infra.PostgresServer;
 import io.servelink.infra.PostgresServers;
 import io.servelink.infra.process.DemoUpstream;
+import io.servelink.infra.process.LocalIdentityProvider;
 import io.servelink.infra.process.ServiceProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -40,16 +41,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Starts the whole suite on one machine with embedded defaults: an embedded PostgreSQL (one database per
- * service), a real KRaft Kafka broker in this JVM, the gateway and the four services as child processes in the
- * {@code local} profile (payment-service with its simulated provider), a demo upstream, and demo data: team
+ * service), a real KRaft Kafka broker in this JVM, the identity provider (deploy/identity-provider) and then the
+ * gateway and the four services as child processes in the {@code local} profile (payment-service with its simulated
+ * provider), which verify the provider's tokens through its JWKS URI, a demo upstream, and demo data: team
  * {@code demo} (an owner, an admin and a member) with project {@code hello} at Host {@code hello.apps.localhost}. Ctrl+C stops everything.
  *
- * <p>Arguments: {@code --root=<repository root>} (default: the working directory).
+ * <p>Arguments: {@code --root=<repository root>} (default: the working directory); {@code --test-tokens} for the
+ * browser end-to-end tests only: the services verify HS256 tokens of a test secret instead, which the gateway's
+ * {@code /dev/token} mints for any team and role.
  */
 public final class LocalStack {
 
-    /** HS256 secret of the local profile only: the gateway's /dev/token signs with it, every service checks it. */
-    static final String LOCAL_SECRET = "servelink-local-profile-only-hs256-secret-0123456789";
+    /** HS256 secret of {@code --test-tokens} only: the gateway's /dev/token signs with it, every service checks it. */
+    static final String TEST_TOKENS_SECRET = "servelink-end-to-end-tests-only-hs256-secret-0123456789";
+    static final int IDENTITY_PROVIDER = LocalIdentityProvider.PORT;
     static final int GATEWAY = 8080;
     static final int USAGE = 8081;
     static final int PAYMENT = 8082;
@@ -75,7 +80,8 @@ public final class LocalStack {
         Path root = Path.of(argument(args, "--root", System.getProperty("user.dir"))).toAbsolutePath().normalize();
         Path logs = Files.createDirectories(root.resolve(".local-stack/logs"));
         Path storage = demoStorage(root.resolve(".local-stack/storage"));
-        requireFreePorts(GATEWAY, USAGE, PAYMENT, RESOURCES, SUPPORT, DEMO_UPSTREAM);
+        boolean testTokens = List.of(args).contains("--test-tokens");
+        requireFreePorts(IDENTITY_PROVIDER, GATEWAY, USAGE, PAYMENT, RESOURCES, SUPPORT, DEMO_UPSTREAM);
 
         long started = System.nanoTime();
         say("Starting embedded PostgreSQL and Kafka ...");
@@ -88,7 +94,7 @@ public final class LocalStack {
         say("PostgreSQL on 127.0.0.1:" + postgres.port() + ", Kafka on " + kafka.bootstrapServers()
                 + ", demo upstream on http://127.0.0.1:" + upstream.port());
 
-        List<ServiceProcess> services = services(root, logs, storage, postgres, kafka);
+        List<ServiceProcess> services = services(root, logs, storage, postgres, kafka, testTokens);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(services, upstream, stopped)));
 
@@ -104,25 +110,34 @@ public final class LocalStack {
 
         seedDemoData(kafka);
         sendDemoTraffic();
-        measureStorage();
-        printWelcome(services, Duration.ofNanos(System.nanoTime() - started));
+        measureStorage(testTokens);
+        printWelcome(services, Duration.ofNanos(System.nanoTime() - started), testTokens);
         stopped.await();
     }
 
-    private static List<ServiceProcess> services(Path root, Path logs, Path storage, PostgresServer postgres, KafkaBroker kafka) {
-        List<String> common = List.of("--spring.profiles.active=local",
+    private static List<ServiceProcess> services(Path root, Path logs, Path storage, PostgresServer postgres, KafkaBroker kafka,
+                                                 boolean testTokens) {
+        List<String> common = new ArrayList<>(List.of(
+                "--spring.profiles.active=" + (testTokens ? "local,test-tokens" : "local"),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--servelink.kafka.provision-topics=true",
-                "--servelink.security.hmac-secret=" + LOCAL_SECRET);
+                "--servelink.kafka.provision-topics=true"));
+        common.addAll(testTokens ? List.of("--servelink.security.hmac-secret=" + TEST_TOKENS_SECRET)
+                : LocalIdentityProvider.verifierArguments(IDENTITY_PROVIDER));
         List<ServiceProcess> services = new ArrayList<>();
+        // first, so that it is ready (and its key set published) before the services take their first tokens
+        services.add(LocalIdentityProvider.process(root, IDENTITY_PROVIDER, logs));
         services.add(new ServiceProcess("usage-service", USAGE, jar(root, "usage-service"),
                 withDatabase(common, postgres, "usage", "--servelink.usage.storage.probe=directory",
                         "--servelink.usage.storage.directory.root=" + storage), logs));
         services.add(new ServiceProcess("payment-service", PAYMENT, jar(root, "payment-service"),
                 withDatabase(common, postgres, "payment", "--servelink.payment.resources-url=http://localhost:" + RESOURCES,
                         "--servelink.payment.public-url=http://localhost:" + GATEWAY), logs));
+        List<String> resources = new ArrayList<>(List.of("--servelink.resources.payment-url=http://localhost:" + PAYMENT));
+        if (!testTokens) {
+            resources.addAll(LocalIdentityProvider.resourcesServiceTokenArguments(IDENTITY_PROVIDER));
+        }
         services.add(new ServiceProcess("resources-service", RESOURCES, jar(root, "resources-service"),
-                withDatabase(common, postgres, "resources", "--servelink.resources.payment-url=http://localhost:" + PAYMENT), logs));
+                withDatabase(common, postgres, "resources", resources.toArray(String[]::new)), logs));
         services.add(new ServiceProcess("support-service", SUPPORT, jar(root, "support-service"),
                 withDatabase(common, postgres, "support"), logs));
         List<String> gateway = new ArrayList<>(common);
@@ -146,15 +161,14 @@ public final class LocalStack {
     }
 
     /**
-     * Team demo with an owner, an admin and a member (the addresses the local profile's /dev/token gives them, so the
-     * demo team's usage alerts have recipients), and its project hello, served by the demo upstream at
-     * hello.apps.localhost.
+     * Team demo with an owner, an admin and a member (the identity provider's demo users' addresses, so the demo team's
+     * usage alerts have recipients), and its project hello, served by the demo upstream at hello.apps.localhost.
      */
     private static void seedDemoData(KafkaBroker kafka) throws Exception {
         TeamChanged demo = new TeamChanged("demo", "Demo", List.of(
-                new TeamMember("dev-demo-owner@servelink.local", TeamRole.OWNER, "en"),
-                new TeamMember("dev-demo-admin@servelink.local", TeamRole.ADMIN, "fr"),
-                new TeamMember("dev-demo-member@servelink.local", TeamRole.MEMBER, "en")), Instant.now().toEpochMilli());
+                new TeamMember("demo-owner@servelink.local", TeamRole.OWNER, "en"),
+                new TeamMember("demo-admin@servelink.local", TeamRole.ADMIN, "fr"),
+                new TeamMember("demo-member@servelink.local", TeamRole.MEMBER, "en")), Instant.now().toEpochMilli());
         ProjectChanged hello = new ProjectChanged("hello", "demo", List.of("hello.apps.localhost"),
                 URI.create("http://127.0.0.1:" + DEMO_UPSTREAM), ProjectStatus.ACTIVE);
         TopicNames topics = new TopicNames("");
@@ -168,7 +182,7 @@ public final class LocalStack {
             producer.send(new ProducerRecord<>(topics.projects(), "hello", codec.encode(EventEnvelope.of(hello, Instant.now()))))
                     .get(30, TimeUnit.SECONDS);
         }
-        say("Demo data: team 'demo' (owner dev-demo-owner@, admin dev-demo-admin@ in French, member dev-demo-member@, all "
+        say("Demo data: team 'demo' (owner demo-owner@, admin demo-admin@ in French, member demo-member@, all "
                 + "@servelink.local), project 'hello' at Host hello.apps.localhost");
     }
 
@@ -193,22 +207,28 @@ public final class LocalStack {
     }
 
     /** Runs the storage job once, as an operator, so the dashboard shows project hello's storage from the start. */
-    private static void measureStorage() throws InterruptedException {
+    private static void measureStorage(boolean testTokens) throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY + "/dev/token?roles=operator"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            Matcher token = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
-            if (!token.find()) {
-                say("Storage not measured yet: no operator token from /dev/token (" + body + ")");
-                return;
+            String operator;
+            if (testTokens) {
+                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY + "/dev/token?roles=operator"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                Matcher token = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+                if (!token.find()) {
+                    say("Storage not measured yet: no operator token from /dev/token (" + body + ")");
+                    return;
+                }
+                operator = token.group(1);
+            } else {
+                operator = new LocalIdentityProvider(URI.create("http://127.0.0.1:" + IDENTITY_PROVIDER)).operatorToken();
             }
             HttpResponse<String> run = http.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + USAGE + "/api/usage/admin/jobs/storage-measurement"))
-                    .header("Authorization", "Bearer " + token.group(1)).timeout(Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + operator).timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             say("Storage measured from .local-stack/storage (" + run.statusCode() + "): " + run.body());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             say("Storage not measured yet (" + e + "); see .local-stack/logs/usage-service.log");
         }
     }
@@ -235,27 +255,36 @@ public final class LocalStack {
                 : "Demo traffic could not be sent yet; see .local-stack/logs/gateway.log");
     }
 
-    private static void printWelcome(List<ServiceProcess> services, Duration took) {
+    private static void printWelcome(List<ServiceProcess> services, Duration took, boolean testTokens) {
         String gateway = "http://localhost:" + GATEWAY;
         StringBuilder text = new StringBuilder("\nServelink is running (started in " + took.toSeconds() + " s). Ctrl+C stops it.\n\n");
         text.append("  Gateway (API and project ingress)  ").append(gateway).append('\n');
         text.append("  Demo project                       http://hello.apps.localhost:").append(GATEWAY).append("/   (or curl -H 'Host: hello.apps.localhost' ").append(gateway).append("/)\n");
-        text.append("  Owner token of team demo           ").append(gateway).append("/dev/token?team=demo&role=owner\n");
-        text.append("  Operator token                     ").append(gateway).append("/dev/token?roles=operator\n");
+        String idp = "http://localhost:" + IDENTITY_PROVIDER;
+        text.append("  Identity provider (OpenID Connect) ").append(idp).append("/.well-known/openid-configuration\n");
+        text.append("  Demo users (password ").append(LocalIdentityProvider.DEMO_PASSWORD)
+                .append(")  demo-owner, demo-admin, demo-member, other-member, support-agent, operator\n");
         for (ServiceProcess service : services) {
-            if (!service.name().equals("gateway")) {
+            if (!service.name().equals("gateway") && !service.name().equals("identity-provider")) {
                 text.append(String.format("  %-34s http://localhost:%d/swagger-ui.html%n", service.name() + " API docs", service.port()));
             }
         }
         text.append("  Project hello's stored data        .local-stack/storage/hello (the storage job measures it: write a file\n")
                 .append("                                     there, then run the job as an operator, see below)\n");
-        text.append("\nTry:\n");
-        text.append("  TOKEN=$(curl -s '").append(gateway).append("/dev/token?team=demo&role=owner' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n");
+        text.append("\nTry (a demo user's token through the device flow, an operator's through client credentials):\n");
+        text.append("  TOKEN=$(deploy/identity-provider/token.sh demo-owner)\n");
         text.append("  curl -s -H \"Authorization: Bearer $TOKEN\" ").append(gateway).append("/api/usage/demo\n");
+        text.append("  OPERATOR=$(curl -s -u ").append(LocalIdentityProvider.OPERATOR_CLIENT).append(':')
+                .append(LocalIdentityProvider.OPERATOR_SECRET).append(" -d grant_type=client_credentials ").append(idp)
+                .append("/oauth2/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')\n");
+        text.append("  curl -s -H \"Authorization: Bearer $OPERATOR\" ").append(gateway).append("/api/admin/projects\n");
         text.append("  head -c 5000000 /dev/urandom > .local-stack/storage/hello/uploads/video.bin\n");
-        text.append("  OPERATOR=$(curl -s '").append(gateway).append("/dev/token?roles=operator' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n");
         text.append("  curl -s -X POST -H \"Authorization: Bearer $OPERATOR\" http://localhost:").append(USAGE)
                 .append("/api/usage/admin/jobs/storage-measurement\n");
+        if (testTokens) {
+            text.append("\nTest tokens (--test-tokens): the services accept HS256 tokens from ").append(gateway)
+                    .append("/dev/token?team=demo&role=owner, not the identity provider's.\n");
+        }
         say(text.toString());
     }
 

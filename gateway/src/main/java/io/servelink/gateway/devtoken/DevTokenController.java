@@ -22,12 +22,16 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Local profile only: mints HS256 user tokens with the local secret, so a developer can call the API without an
- * identity provider. In every other profile this bean does not exist and the path is a 404.
+ * The {@code test-tokens} profile only: mints HS256 user tokens for any team and role with the test secret
+ * ({@code servelink.security.hmac-secret}), for the browser end-to-end tests, which need tokens for teams they create.
+ * The local stack runs without it (its tokens come from the identity provider, deploy/identity-provider) unless
+ * started with {@code --test-tokens}. In every other profile this bean does not exist and the path is a 404.
  */
 @RestController
-@Profile("local")
+@Profile(DevTokenController.PROFILE)
 class DevTokenController {
+
+    static final String PROFILE = "test-tokens";
 
     private static final Duration VALIDITY = Duration.ofHours(1);
     private static final Pattern SLUG = Pattern.compile(Slug.PATTERN);
@@ -38,7 +42,7 @@ class DevTokenController {
 
     DevTokenController(SecuritySettings settings, Clock clock) {
         if (settings.hmacSecret() == null) {
-            throw new IllegalStateException("The local profile's /dev/token needs servelink.security.hmac-secret");
+            throw new IllegalStateException("The test-tokens profile's /dev/token needs servelink.security.hmac-secret");
         }
         this.tokens = new LocalTokens(settings.hmacSecret(), settings.issuer() == null ? "servelink-local" : settings.issuer(), clock);
         this.clock = clock;

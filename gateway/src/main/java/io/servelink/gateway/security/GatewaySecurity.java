@@ -28,7 +28,7 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 @Configuration(proxyBeanMethods = false)
 class GatewaySecurity {
 
-    /** The payment provider's webhook (HMAC-verified by payment-service) and the local profile's token endpoint. */
+    /** The payment provider's webhook (HMAC-verified by payment-service) and the test-tokens profile's token endpoint. */
     static final List<String> GATEWAY_PUBLIC = List.of("/api/payments/callback", "/dev/token");
 
     /**
