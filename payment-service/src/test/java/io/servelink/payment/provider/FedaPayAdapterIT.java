@@ -49,6 +49,10 @@ class FedaPayAdapterIT extends PaymentItSupport {
     private static final String FEDAPAY_SECRET = "wh_sandbox_test_secret";
     private static final TimestampedSignature FEDAPAY_SIGNER = new TimestampedSignature("s", FEDAPAY_SECRET, Duration.ofMinutes(5));
     private static final String MTN_BENIN_PHONE = "+22997000001";
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong(104);
+
+    /** This test's FedaPay transaction id (a provider id belongs to one payment only). */
+    private final long tx = IDS.getAndIncrement();
 
     @DynamicPropertySource
     static void fedapay(DynamicPropertyRegistry registry) {
@@ -81,25 +85,25 @@ class FedaPayAdapterIT extends PaymentItSupport {
                 .formatted(id, id, amount, paymentId, status, paymentId, paymentId, 30 + status.length());
     }
 
-    /** FedaPay creates the transaction as id 104, echoing what it was sent (the "v1/transaction" envelope). */
-    private static void fedapayCreates() {
+    /** FedaPay creates the transaction as {@link #tx}, echoing what it was sent (the "v1/transaction" envelope). */
+    private void fedapayCreates() {
         wiremock.stubFor(post(urlEqualTo("/v1/transactions")).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withTransformers("response-template")
                 .withBody(templatedTransaction("{{jsonPath request.body '$.merchant_reference'}}",
                         "{{jsonPath request.body '$.amount'}}"))));
     }
 
-    private static String templatedTransaction(String reference, String amount) {
+    private String templatedTransaction(String reference, String amount) {
         return """
-                {"v1/transaction": {"klass": "v1/transaction", "id": 104, "reference": "trx_104", "amount": %s,
+                {"v1/transaction": {"klass": "v1/transaction", "id": %d, "reference": "trx_%d", "amount": %s,
                  "description": "Pro plan, 30 days", "status": "pending", "currency_id": 1, "currency": {"iso": "XOF"},
                  "merchant_reference": "%s", "custom_metadata": {"payment_id": "%s", "team_slug": "acme"},
                  "created_at": "2026-11-24T10:15:30.969Z", "updated_at": "2026-11-24T10:15:30.969Z"}}"""
-                .formatted(amount, reference, reference);
+                .formatted(tx, tx, amount, reference, reference);
     }
 
-    private static void fedapayTokenAndPush(String mode) {
-        wiremock.stubFor(post(urlEqualTo("/v1/transactions/104/token")).willReturn(okJson("""
+    private void fedapayTokenAndPush(String mode) {
+        wiremock.stubFor(post(urlEqualTo("/v1/transactions/" + tx + "/token")).willReturn(okJson("""
                 {"token": "PAYEMENT_TOKEN", "url": "https://process.fedapay.com/PAYEMENT_TOKEN"}""")));
         wiremock.stubFor(post(urlEqualTo("/v1/" + mode)).willReturn(okJson("""
                 {"reference": "pi_xdc_123456", "amount": 5000, "status": "pending", "mode": "automatic",
@@ -141,7 +145,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
         String paymentId = pendingFedaPayPayment();
 
         assertThat(column("provider", paymentId)).isEqualTo("fedapay");
-        assertThat(column("provider_payment_id", paymentId)).isEqualTo("104");
+        assertThat(column("provider_payment_id", paymentId)).isEqualTo(Long.toString(tx));
         wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/transactions"))
                 .withHeader("Authorization", equalTo("Bearer sk_sandbox_test"))
                 .withRequestBody(matchingJsonPath("$.amount", equalTo("5000")))
@@ -149,7 +153,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
                 .withRequestBody(matchingJsonPath("$.merchant_reference", equalTo(paymentId)))
                 .withRequestBody(matchingJsonPath("$.custom_metadata.payment_id", equalTo(paymentId)))
                 .withRequestBody(matchingJsonPath("$.customer.phone_number.number", equalTo(MTN_BENIN_PHONE))));
-        wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/transactions/104/token")));
+        wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/transactions/" + tx + "/token")));
         // +22997 is configured as MTN Benin: the prompt goes through mtn_open, with the token
         wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/mtn_open"))
                 .withRequestBody(equalToJson("""
@@ -226,7 +230,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
                 .withBody(templatedTransaction("{{jsonPath request.body '$.merchant_reference'}}", "5000"))));
         wiremock.stubFor(get(urlPathEqualTo("/v1/transactions/search")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withTransformers("response-template")
-                .withBody("[" + transaction(104, "pending", 5000, "{{request.query.q}}") + "]")));
+                .withBody("[" + transaction(tx, "pending", 5000, "{{request.query.q}}") + "]")));
         fedapayTokenAndPush("mtn_open");
 
         String paymentId = (String) initiate(TEAM, TestTokens.owner(TEAM), "plan:slow", "mobile_money", MTN_BENIN_PHONE)
@@ -234,7 +238,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
         wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/transactions")));
         wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/mtn_open")));
-        assertThat(column("provider_payment_id", paymentId)).isEqualTo("104");
+        assertThat(column("provider_payment_id", paymentId)).isEqualTo(Long.toString(tx));
         assertThat(statusOf(paymentId)).isEqualTo("pending");
     }
 
@@ -243,7 +247,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
     @Test
     void anApprovedWebhookCompletesThePaymentOnceAndItsRedeliveryIsADuplicate() {
         String paymentId = pendingFedaPayPayment();
-        String approved = event("transaction.approved", transaction(104, "approved", 5000, paymentId));
+        String approved = event("transaction.approved", transaction(tx, "approved", 5000, paymentId));
 
         deliverFedaPaySigned(approved).expectStatus().isOk().expectBody()
                 .jsonPath("$.outcome").isEqualTo("applied").jsonPath("$.payment_id").isEqualTo(paymentId);
@@ -251,14 +255,15 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
         assertThat(statusOf(paymentId)).isEqualTo("completed");
         assertThat(paymentEvents(paymentId)).singleElement().satisfies(r -> assertThat(typeOf(r)).isEqualTo("PaymentCompleted"));
-        assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE provider = 'fedapay' AND signature_ok")).isEqualTo(1);
+        assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE provider = 'fedapay' AND signature_ok "
+                + "AND provider_payment_id = ?", Long.toString(tx))).isEqualTo(1);
     }
 
     @Test
     void aTransferredTransactionCountsAsCompleted() {
         String paymentId = pendingFedaPayPayment();
 
-        deliverFedaPaySigned(event("transaction.transferred", transaction(104, "transferred", 5000, paymentId)))
+        deliverFedaPaySigned(event("transaction.transferred", transaction(tx, "transferred", 5000, paymentId)))
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("applied");
 
         assertThat(statusOf(paymentId)).isEqualTo("completed");
@@ -268,7 +273,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
     void aDeclinedWebhookFailsThePaymentAsDeclinedByThePayer() {
         String paymentId = pendingFedaPayPayment();
 
-        deliverFedaPaySigned(event("transaction.declined", transaction(104, "declined", 5000, paymentId)))
+        deliverFedaPaySigned(event("transaction.declined", transaction(tx, "declined", 5000, paymentId)))
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("applied");
 
         assertThat(statusOf(paymentId)).isEqualTo("failed");
@@ -279,7 +284,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
     void anExpiredTransactionFailsThePaymentAsExpired() {
         String paymentId = pendingFedaPayPayment();
 
-        deliverFedaPaySigned(event("transaction.expired", transaction(104, "expired", 5000, paymentId)))
+        deliverFedaPaySigned(event("transaction.expired", transaction(tx, "expired", 5000, paymentId)))
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("applied");
 
         assertThat(statusOf(paymentId)).isEqualTo("failed");
@@ -290,7 +295,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
     void aCanceledWebhookCancelsThePayment() {
         String paymentId = pendingFedaPayPayment();
 
-        deliverFedaPaySigned(event("transaction.canceled", transaction(104, "canceled", 5000, paymentId)))
+        deliverFedaPaySigned(event("transaction.canceled", transaction(tx, "canceled", 5000, paymentId)))
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("applied");
 
         assertThat(statusOf(paymentId)).isEqualTo("cancelled");
@@ -299,9 +304,9 @@ class FedaPayAdapterIT extends PaymentItSupport {
     @Test
     void aLateCreatedEventAfterTheApprovalIsIgnoredAsOutOfOrder() {
         String paymentId = pendingFedaPayPayment();
-        deliverFedaPaySigned(event("transaction.approved", transaction(104, "approved", 5000, paymentId))).expectStatus().isOk();
+        deliverFedaPaySigned(event("transaction.approved", transaction(tx, "approved", 5000, paymentId))).expectStatus().isOk();
 
-        deliverFedaPaySigned(event("transaction.created", transaction(104, "pending", 5000, paymentId)))
+        deliverFedaPaySigned(event("transaction.created", transaction(tx, "pending", 5000, paymentId)))
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("ignored_out_of_order");
 
         assertThat(statusOf(paymentId)).isEqualTo("completed");
@@ -311,7 +316,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
     void aWebhookWithAnotherAmountFlagsThePaymentAndNeverCompletesIt() {
         String paymentId = pendingFedaPayPayment();
 
-        deliverFedaPaySigned(event("transaction.approved", transaction(104, "approved", 50, paymentId)))
+        deliverFedaPaySigned(event("transaction.approved", transaction(tx, "approved", 50, paymentId)))
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("flagged_mismatch");
 
         assertThat(statusOf(paymentId)).isEqualTo("pending");
@@ -320,7 +325,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
     @Test
     void aWebhookWithABadSignatureIsRefusedWith401AndChangesNothing() {
         String paymentId = pendingFedaPayPayment();
-        String approved = event("transaction.approved", transaction(104, "approved", 5000, paymentId));
+        String approved = event("transaction.approved", transaction(tx, "approved", 5000, paymentId));
         long now = Instant.now().getEpochSecond();
         String forged = new TimestampedSignature("s", "not-the-secret", Duration.ofMinutes(5)).sign(now, approved.getBytes(StandardCharsets.UTF_8));
 
@@ -331,13 +336,14 @@ class FedaPayAdapterIT extends PaymentItSupport {
         deliverFedaPay(approved, "s=abc").expectStatus().isUnauthorized();
 
         assertThat(statusOf(paymentId)).isEqualTo("pending");
-        assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE provider = 'fedapay' AND NOT signature_ok")).isEqualTo(3);
+        assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE provider = 'fedapay' AND NOT signature_ok "
+                + "AND raw_body = ?", approved)).isEqualTo(3);
     }
 
     @Test
     void aWebhookSignedMoreThanFiveMinutesAgoIsRefusedAsAReplay() {
         String paymentId = pendingFedaPayPayment();
-        String approved = event("transaction.approved", transaction(104, "approved", 5000, paymentId));
+        String approved = event("transaction.approved", transaction(tx, "approved", 5000, paymentId));
         long sixMinutesAgo = Instant.now().minusSeconds(360).getEpochSecond();
 
         deliverFedaPay(approved, FEDAPAY_SIGNER.sign(sixMinutesAgo, approved.getBytes(StandardCharsets.UTF_8)))
@@ -353,8 +359,8 @@ class FedaPayAdapterIT extends PaymentItSupport {
                 {"name": "payout.sent", "entity": {"id": 7, "status": "sent"}}""")
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("unrecognized");
 
-        assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE provider = 'fedapay' AND review_reason IS NOT NULL"))
-                .isEqualTo(1);
+        assertThat(queryLong("SELECT count(*) FROM payment_webhooks WHERE provider = 'fedapay' AND review_reason IS NOT NULL "
+                + "AND provider_event_id LIKE 'payout.sent:%'")).isEqualTo(1);
     }
 
     @Test
@@ -368,8 +374,8 @@ class FedaPayAdapterIT extends PaymentItSupport {
     @Test
     void reconciliationReadsTheTransactionWhoseWebhookNeverCameAndCompletesThePayment() {
         String paymentId = pendingFedaPayPayment();
-        wiremock.stubFor(get(urlEqualTo("/v1/transactions/104"))
-                .willReturn(okJson("{\"v1/transaction\": " + transaction(104, "approved", 5000, paymentId) + "}")));
+        wiremock.stubFor(get(urlEqualTo("/v1/transactions/" + tx))
+                .willReturn(okJson("{\"v1/transaction\": " + transaction(tx, "approved", 5000, paymentId) + "}")));
 
         client().post().uri("/api/payments/admin/jobs/reconciliation")
                 .header("Authorization", "Bearer " + TestTokens.platform(PlatformRole.OPERATOR)).exchange()
@@ -377,7 +383,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
         assertThat(statusOf(paymentId)).isEqualTo("completed");
         // a late webhook afterwards changes nothing
-        deliverFedaPaySigned(event("transaction.approved", transaction(104, "approved", 5000, paymentId)))
+        deliverFedaPaySigned(event("transaction.approved", transaction(tx, "approved", 5000, paymentId)))
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("unchanged");
         assertThat(paymentEvents(paymentId)).singleElement().satisfies(r -> assertThat(typeOf(r)).isEqualTo("PaymentCompleted"));
     }
@@ -385,22 +391,22 @@ class FedaPayAdapterIT extends PaymentItSupport {
     @Test
     void cancellingDeletesThePendingTransactionAtFedaPay() {
         String paymentId = pendingFedaPayPayment();
-        wiremock.stubFor(delete(urlEqualTo("/v1/transactions/104")).willReturn(aResponse().withStatus(200)));
+        wiremock.stubFor(delete(urlEqualTo("/v1/transactions/" + tx)).willReturn(aResponse().withStatus(200)));
 
         client().post().uri("/api/payments/{id}/cancel", paymentId).header("Authorization", "Bearer " + TestTokens.owner(TEAM))
                 .exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("cancelled");
 
-        wiremock.verify(1, deleteRequestedFor(urlEqualTo("/v1/transactions/104")));
+        wiremock.verify(1, deleteRequestedFor(urlEqualTo("/v1/transactions/" + tx)));
     }
 
     @Test
     void cancellingATransactionFedaPayAlreadyApprovedAppliesTheApprovalAndAnswers409() {
         String paymentId = pendingFedaPayPayment();
-        wiremock.stubFor(delete(urlEqualTo("/v1/transactions/104")).willReturn(aResponse().withStatus(400)
+        wiremock.stubFor(delete(urlEqualTo("/v1/transactions/" + tx)).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"message\": \"Transaction cannot be deleted\"}")));
-        wiremock.stubFor(get(urlEqualTo("/v1/transactions/104"))
-                .willReturn(okJson("{\"v1/transaction\": " + transaction(104, "approved", 5000, paymentId) + "}")));
+        wiremock.stubFor(get(urlEqualTo("/v1/transactions/" + tx))
+                .willReturn(okJson("{\"v1/transaction\": " + transaction(tx, "approved", 5000, paymentId) + "}")));
 
         client().post().uri("/api/payments/{id}/cancel", paymentId).header("Authorization", "Bearer " + TestTokens.owner(TEAM))
                 .exchange().expectStatus().isEqualTo(409).expectBody().jsonPath("$.status").isEqualTo("completed");
