@@ -279,6 +279,9 @@ class StripeAdapterIT extends PaymentItSupport {
                 {"id": "evt_customer_1", "object": "event", "type": "customer.created",
                  "data": {"object": {"id": "cus_1", "object": "customer"}}}""")
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("unrecognized");
+
+        assertThat(queryString("SELECT review_reason FROM payment_webhooks WHERE provider = 'stripe' AND provider_event_id = ?",
+                "evt_customer_1")).contains("customer.created");
     }
 
     // ---- reconciliation, cancel, refund -----------------------------------------------------------------------------
@@ -302,6 +305,10 @@ class StripeAdapterIT extends PaymentItSupport {
 
         client().post().uri("/api/payments/{id}/cancel", paymentId).header("Authorization", "Bearer " + TestTokens.owner(TEAM))
                 .exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("cancelled");
+
+        wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/payment_intents/" + pi + "/cancel")));
+        // Stripe's own word, not an inference: a later success would be flagged, not completed
+        assertThat(column("provider_status", paymentId)).isEqualTo("cancelled");
     }
 
     @Test
