@@ -397,6 +397,8 @@ class FedaPayAdapterIT extends PaymentItSupport {
                 .exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("cancelled");
 
         wiremock.verify(1, deleteRequestedFor(urlEqualTo("/v1/transactions/" + tx)));
+        // FedaPay's word, not an inference: a later approval would be flagged for review, not completed
+        assertThat(column("provider_status", paymentId)).isEqualTo("cancelled");
     }
 
     @Test
