@@ -86,9 +86,10 @@ class PaymentRepository {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id FOR UPDATE").bind("id", id).map(this::read).one();
     }
 
-    Mono<Payment> lockByProviderId(String providerPaymentId) {
-        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE provider_payment_id = :pid FOR UPDATE")
-                .bind("pid", providerPaymentId).map(this::read).one();
+    /** The payment the provider (adapter name) knows as {@code providerPaymentId}, locked. */
+    Mono<Payment> lockByProviderId(String provider, String providerPaymentId) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE provider = :provider AND provider_payment_id = :pid FOR UPDATE")
+                .bind("provider", provider).bind("pid", providerPaymentId).map(this::read).one();
     }
 
     Flux<Payment> page(String team, PaymentStatus status, long offset, int limit) {

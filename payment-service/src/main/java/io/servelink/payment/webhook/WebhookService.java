@@ -114,8 +114,8 @@ class WebhookService {
             case PAYMENT -> {
                 ProviderPayment reported = event.payment();
                 PaymentStatus status = PaymentStatus.fromWire(reported.status()).orElseThrow();
-                yield apply(provider, event.eventId(), reported.id(), reported.metadata(), status,
-                        new ReportedStatus(status, reported.amountMinor(), reported.currency(), reported.failureReason()), raw, origin);
+                yield apply(provider, event.eventId(), reported.id(), reported.metadata(), status, reported.amountMinor(),
+                        reported.currency(), reported.failureReason(), raw, origin);
             }
         };
     }
@@ -148,8 +148,8 @@ class WebhookService {
                     origin);
         }
         WebhookEvent.ReportedPayment reported = event.payment();
-        return apply(GENERIC, event.eventId(), reported.id(), reported.metadata(), status.get(),
-                new ReportedStatus(status.get(), reported.amountMinor(), reported.currency(), reported.failureReason()), raw, origin);
+        return apply(GENERIC, event.eventId(), reported.id(), reported.metadata(), status.get(), reported.amountMinor(),
+                reported.currency(), reported.failureReason(), raw, origin);
     }
 
     /** A signed delivery this service does not understand: stored, acknowledged, marked for an operator. */
@@ -160,13 +160,16 @@ class WebhookService {
                 .defaultIfEmpty(new Receipt("duplicate", null));
     }
 
+    /** {@code failureReason} is the provider's own words, {@code reported} what the platform records. */
     private Mono<Receipt> apply(String provider, String eventId, String providerPaymentId, Map<String, String> metadata,
-                                PaymentStatus status, ReportedStatus reported, String raw, RequestOrigin origin) {
+                                PaymentStatus status, Long amountMinor, String currency, String failureReason, String raw,
+                                RequestOrigin origin) {
         UUID paymentId = metadataPaymentId(metadata);
-        String review = FailureReasons.isListed(reported.failureReason()) ? null
-                : "unlisted failure_reason " + abbreviate(reported.failureReason()) + " (recorded as other)";
+        ReportedStatus reported = new ReportedStatus(status, amountMinor, currency, failureReason);
+        String review = FailureReasons.isListed(failureReason) ? null
+                : "unlisted failure_reason " + abbreviate(failureReason) + " (recorded as other)";
         return insert(provider, eventId, providerPaymentId, status.wire(), raw, true, "received", review, origin)
-                .flatMap(rowId -> settlement.apply(new PaymentSettlement.PaymentRef(paymentId, providerPaymentId), reported,
+                .flatMap(rowId -> settlement.apply(new PaymentSettlement.PaymentRef(paymentId, providerPaymentId, provider), reported,
                                 provider + " webhook " + eventId)
                         .flatMap(result -> recordOutcome(rowId, result)))
                 .switchIfEmpty(Mono.fromSupplier(() -> {
@@ -179,7 +182,7 @@ class WebhookService {
     private Mono<Receipt> applyRefund(String provider, String eventId, String providerPaymentId, String refundId,
                                       String refundStatus, String raw, RequestOrigin origin) {
         return insert(provider, eventId, providerPaymentId, null, raw, true, "received", null, origin)
-                .flatMap(rowId -> settlement.refundReported(providerPaymentId, refundId, refundStatus)
+                .flatMap(rowId -> settlement.refundReported(provider, providerPaymentId, refundId, refundStatus)
                         .flatMap(result -> recordOutcome(rowId, result)))
                 .switchIfEmpty(Mono.fromSupplier(() -> new Receipt("duplicate", null)))
                 .as(transactions::transactional);

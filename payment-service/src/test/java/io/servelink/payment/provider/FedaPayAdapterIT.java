@@ -302,6 +302,26 @@ class FedaPayAdapterIT extends PaymentItSupport {
     }
 
     @Test
+    void aWebhookWithoutOurIdFindsThePaymentByFedaPaysIdEvenWhenAnotherProviderUsesTheSameId() {
+        String paymentId = pendingFedaPayPayment();
+        // a generic-contract payment whose provider happened to give it the same id
+        String other = UUID.randomUUID().toString();
+        execute("INSERT INTO payments (id, team_slug, purpose, reference, description, amount_minor, currency, method, status, "
+                + "idempotency_key, provider_payment_id, initiated_by, created_at, updated_at, provider) "
+                + "SELECT ?::uuid, team_slug, purpose, reference, description, amount_minor, currency, method, status, ?, "
+                + "provider_payment_id, initiated_by, created_at, updated_at, 'generic' FROM payments WHERE id = ?::uuid",
+                other, other, paymentId);
+        String withoutOurId = event("transaction.approved", transaction(tx, "approved", 5000, paymentId)
+                .replace("\"payment_id\": \"" + paymentId + "\", ", ""));
+
+        deliverFedaPaySigned(withoutOurId).expectStatus().isOk().expectBody()
+                .jsonPath("$.outcome").isEqualTo("applied").jsonPath("$.payment_id").isEqualTo(paymentId);
+
+        assertThat(statusOf(paymentId)).isEqualTo("completed");
+        assertThat(statusOf(other)).isEqualTo("pending");
+    }
+
+    @Test
     void aLateCreatedEventAfterTheApprovalIsIgnoredAsOutOfOrder() {
         String paymentId = pendingFedaPayPayment();
         deliverFedaPaySigned(event("transaction.approved", transaction(tx, "approved", 5000, paymentId))).expectStatus().isOk();
