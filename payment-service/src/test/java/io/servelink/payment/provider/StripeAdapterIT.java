@@ -348,4 +348,18 @@ class StripeAdapterIT extends PaymentItSupport {
                 .withFormParam("payment_intent", equalTo(pi))
                 .withFormParam("amount", equalTo("900")));
     }
+
+    @Test
+    void aRefundEventUpdatesTheRefundOfThePayment() {
+        String paymentId = pendingStripePayment();
+        execute("UPDATE payments SET status = 'cancelled', provider_status = 'completed', review_reason = 'test: paid after cancel', "
+                + "refund_id = 're_2', refund_status = 'pending' WHERE id = ?", UUID.fromString(paymentId));
+
+        deliverStripeSigned(event("refund.updated", """
+                {"id": "re_2", "object": "refund", "amount": 900, "currency": "eur", "payment_intent": "%s",
+                 "reason": null, "status": "failed", "failure_reason": "expired_or_canceled_card"}""".formatted(pi)))
+                .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("applied");
+
+        assertThat(column("refund_status", paymentId)).isEqualTo("failed");
+    }
 }
