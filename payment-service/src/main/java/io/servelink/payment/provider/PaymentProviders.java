@@ -38,11 +38,15 @@ public class PaymentProviders {
                 .orElseGet(() -> adapters.get(ProviderClient.NAME));
     }
 
-    /** The adapter a payment was created with (its {@code provider} column). */
+    /**
+     * The adapter a payment was created with (its {@code provider} column). One that is no longer enabled fails with a
+     * {@link ProviderException} "not sent": callers answer 503 and change nothing; reconciliation retries next run.
+     */
     public PaymentProvider named(String name) {
         PaymentProvider adapter = adapters.get(name);
         if (adapter == null) {
-            throw new IllegalStateException("Provider '" + name + "' is not enabled; enabled: " + adapters.keySet());
+            throw new ProviderException(ProviderException.Kind.NOT_SENT, "Provider '" + name + "' is not enabled; enabled: "
+                    + adapters.keySet(), java.time.Duration.ofSeconds(60), false, null);
         }
         return adapter;
     }
