@@ -142,6 +142,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void createsTheTransactionInWholeFrancsThenPushesThePromptWithTheOperatorsMode() {
+        // source: https://docs.fedapay.com/api-reference/transactions/create, .../get-payment-link, .../send-payment; modes: https://docs.fedapay.com/payment-methods/fr/payment-methods-fr
         String paymentId = pendingFedaPayPayment();
 
         assertThat(column("provider", paymentId)).isEqualTo("fedapay");
@@ -166,6 +167,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void usesTheDefaultModeForAPhoneOfNoConfiguredOperator() {
+        // source: https://docs.fedapay.com/api-reference/transactions/send-payment (mode in the path)
         quote(TEAM, "plan:pro", 5000, "XOF", "Pro plan, 30 days");
         fedapayCreates();
         fedapayTokenAndPush("moov");
@@ -178,6 +180,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void refusesAPaymentInACurrencyFedaPayDoesNotTakeNamingTheFieldAndCallsNothing() {
+        // source: https://docs.fedapay.com/en/integration-api/collects-management (amount in whole numbers, currency by ISO code)
         quote(TEAM, "plan:pro", 900, "EUR", "Pro plan, 30 days");
         fedapayCreates();
 
@@ -200,6 +203,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aFedaPay5xxIsRetriedAfterLookingForTheTransactionByOurReferenceThen503AndThePaymentStaysPending() {
+        // source: https://docs.fedapay.com/api-reference/transactions/get-all (search answers transactions with merchant_reference)
         quote(TEAM, "plan:f500", 5000, "XOF", "Pro plan, 30 days");
         wiremock.stubFor(post(urlEqualTo("/v1/transactions")).willReturn(aResponse().withStatus(500)));
         wiremock.stubFor(get(urlPathEqualTo("/v1/transactions/search")).willReturn(okJson("[]")));
@@ -223,6 +227,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aCreateThatTimedOutIsFoundByOurReferenceOnTheRetryAndNeverCreatedTwice() {
+        // source: https://docs.fedapay.com/api-reference/transactions/get-all (search answers transactions with merchant_reference)
         quote(TEAM, "plan:slow", 5000, "XOF", "Pro plan, 30 days");
         // FedaPay created the transaction but answered after our time limit (1.5 s)
         wiremock.stubFor(post(urlEqualTo("/v1/transactions")).willReturn(aResponse().withStatus(201).withFixedDelay(2_500)
@@ -246,6 +251,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void anApprovedWebhookCompletesThePaymentOnceAndItsRedeliveryIsADuplicate() {
+        // source: https://docs.fedapay.com/en/integration-api/webhooks (event name + entity), transaction statuses in https://github.com/fedapay/fedapay-php/blob/master/lib/Transaction.php
         String paymentId = pendingFedaPayPayment();
         String approved = event("transaction.approved", transaction(tx, "approved", 5000, paymentId));
 
@@ -261,6 +267,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aTransferredTransactionCountsAsCompleted() {
+        // source: https://docs.fedapay.com/en/integration-api/webhooks (event name + entity), transaction statuses in https://github.com/fedapay/fedapay-php/blob/master/lib/Transaction.php
         String paymentId = pendingFedaPayPayment();
 
         deliverFedaPaySigned(event("transaction.transferred", transaction(tx, "transferred", 5000, paymentId)))
@@ -271,6 +278,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aDeclinedWebhookFailsThePaymentAsDeclinedByThePayer() {
+        // source: https://docs.fedapay.com/en/integration-api/webhooks (event name + entity), transaction statuses in https://github.com/fedapay/fedapay-php/blob/master/lib/Transaction.php
         String paymentId = pendingFedaPayPayment();
 
         deliverFedaPaySigned(event("transaction.declined", transaction(tx, "declined", 5000, paymentId)))
@@ -282,6 +290,8 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void anExpiredTransactionFailsThePaymentAsExpired() {
+        // source: https://docs.fedapay.com/en/integration-api/webhooks (event name + entity); the status name "expired" is
+        // an assumption FedaPay's reference does not spell out (docs/payments.md, FedaPay)
         String paymentId = pendingFedaPayPayment();
 
         deliverFedaPaySigned(event("transaction.expired", transaction(tx, "expired", 5000, paymentId)))
@@ -293,6 +303,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aCanceledWebhookCancelsThePayment() {
+        // source: https://docs.fedapay.com/en/integration-api/webhooks (event name + entity), transaction statuses in https://github.com/fedapay/fedapay-php/blob/master/lib/Transaction.php
         String paymentId = pendingFedaPayPayment();
 
         deliverFedaPaySigned(event("transaction.canceled", transaction(tx, "canceled", 5000, paymentId)))
@@ -303,6 +314,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aWebhookWithoutOurIdFindsThePaymentByFedaPaysIdEvenWhenAnotherProviderUsesTheSameId() {
+        // source: https://docs.fedapay.com/en/integration-api/webhooks (event name + entity), transaction statuses in https://github.com/fedapay/fedapay-php/blob/master/lib/Transaction.php
         String paymentId = pendingFedaPayPayment();
         // a generic-contract payment whose provider happened to give it the same id
         String other = UUID.randomUUID().toString();
@@ -323,6 +335,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aLateCreatedEventAfterTheApprovalIsIgnoredAsOutOfOrder() {
+        // source: https://docs.fedapay.com/en/integration-api/webhooks (event name + entity), transaction statuses in https://github.com/fedapay/fedapay-php/blob/master/lib/Transaction.php
         String paymentId = pendingFedaPayPayment();
         deliverFedaPaySigned(event("transaction.approved", transaction(tx, "approved", 5000, paymentId))).expectStatus().isOk();
 
@@ -334,6 +347,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aWebhookWithAnotherAmountFlagsThePaymentAndNeverCompletesIt() {
+        // source: https://docs.fedapay.com/en/integration-api/webhooks (event name + entity), transaction statuses in https://github.com/fedapay/fedapay-php/blob/master/lib/Transaction.php
         String paymentId = pendingFedaPayPayment();
 
         deliverFedaPaySigned(event("transaction.approved", transaction(tx, "approved", 50, paymentId)))
@@ -344,6 +358,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aWebhookWithABadSignatureIsRefusedWith401AndChangesNothing() {
+        // source: https://github.com/fedapay/fedapay-php/blob/master/lib/WebhookSignature.php (t=…,s=…, 300 s tolerance)
         String paymentId = pendingFedaPayPayment();
         String approved = event("transaction.approved", transaction(tx, "approved", 5000, paymentId));
         long now = Instant.now().getEpochSecond();
@@ -362,6 +377,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aWebhookSignedMoreThanFiveMinutesAgoIsRefusedAsAReplay() {
+        // source: https://github.com/fedapay/fedapay-php/blob/master/lib/WebhookSignature.php (t=…,s=…, 300 s tolerance)
         String paymentId = pendingFedaPayPayment();
         String approved = event("transaction.approved", transaction(tx, "approved", 5000, paymentId));
         long sixMinutesAgo = Instant.now().minusSeconds(360).getEpochSecond();
@@ -375,6 +391,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aSignedEventAboutSomethingElseIsStoredForReviewAndAcknowledged() {
+        // source: https://docs.fedapay.com/api-reference/events/get (events of other objects)
         deliverFedaPaySigned("""
                 {"name": "payout.sent", "entity": {"id": 7, "status": "sent"}}""")
                 .expectStatus().isOk().expectBody().jsonPath("$.outcome").isEqualTo("unrecognized");
@@ -385,6 +402,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void aWebhookPathOfNoEnabledProviderIsA404Problem() {
+        // source: none (this service's own routing)
         client().post().uri("/api/webhooks/paypal").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
                 .exchange().expectStatus().isNotFound().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
@@ -393,6 +411,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void reconciliationReadsTheTransactionWhoseWebhookNeverCameAndCompletesThePayment() {
+        // source: https://docs.fedapay.com/api-reference/transactions/get
         String paymentId = pendingFedaPayPayment();
         wiremock.stubFor(get(urlEqualTo("/v1/transactions/" + tx))
                 .willReturn(okJson("{\"v1/transaction\": " + transaction(tx, "approved", 5000, paymentId) + "}")));
@@ -410,6 +429,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void cancellingDeletesThePendingTransactionAtFedaPay() {
+        // source: https://docs.fedapay.com/api-reference/transactions/delete, https://docs.fedapay.com/en/integration-api/sending-requests (DELETE cancels)
         String paymentId = pendingFedaPayPayment();
         wiremock.stubFor(delete(urlEqualTo("/v1/transactions/" + tx)).willReturn(aResponse().withStatus(200)));
 
@@ -423,6 +443,7 @@ class FedaPayAdapterIT extends PaymentItSupport {
 
     @Test
     void cancellingATransactionFedaPayAlreadyApprovedAppliesTheApprovalAndAnswers409() {
+        // source: https://docs.fedapay.com/api-reference/transactions/delete, https://docs.fedapay.com/en/integration-api/sending-requests (DELETE cancels); refusal body assumed (docs/payments.md)
         String paymentId = pendingFedaPayPayment();
         wiremock.stubFor(delete(urlEqualTo("/v1/transactions/" + tx)).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")

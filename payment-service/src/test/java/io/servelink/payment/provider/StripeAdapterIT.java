@@ -123,6 +123,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void createsAFormEncodedPaymentIntentUnderTheIdempotencyKeyAndHandsTheClientSecretToTheDashboard() {
+        // source: https://docs.stripe.com/api/payment_intents/create, https://docs.stripe.com/api/idempotent_requests
         String paymentId = pendingStripePayment();
 
         assertThat(column("provider", paymentId)).isEqualTo("stripe");
@@ -142,6 +143,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aThreeDSecureRedirectIsHandedToTheDashboardAsARedirect() {
+        // source: https://docs.stripe.com/api/payment_intents/object#payment_intent_object-next_action-redirect_to_url
         stripeCreates("requires_action", """
                 {"type": "redirect_to_url", "redirect_to_url": {"return_url": "http://localhost:8080/billing/payments/x",
                  "url": "https://hooks.stripe.com/3d_secure_2/hosted?merchant=acct_1&payment_intent=pi_1"}}""");
@@ -153,6 +155,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void refusesACardPaymentInACurrencyTheStripeAccountIsNotConfiguredForAndCallsNothing() {
+        // source: https://docs.stripe.com/currencies
         quote(TEAM, "plan:xof", 5000, "XOF", "Pro plan, 30 days");
         stripeCreates("requires_payment_method", "null");
 
@@ -171,6 +174,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aStripe5xxIsRetriedUnderTheSameKeyAfterSearchingByMetadataThen503AndThePaymentStaysPending() {
+        // source: https://docs.stripe.com/api/errors (api_error), https://docs.stripe.com/api/payment_intents/search
         wiremock.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\": {\"type\": \"api_error\", \"message\": \"An unknown error occurred\"}}")));
@@ -189,6 +193,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aCreateThatTimedOutIsFoundByItsMetadataOnTheRetryAndNeverCreatedTwice() {
+        // source: https://docs.stripe.com/api/payment_intents/search, https://docs.stripe.com/search#search-query-language
         wiremock.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(okJson(intent("requires_payment_method", null))
                 .withFixedDelay(2_500)));
         wiremock.stubFor(get(urlPathEqualTo("/v1/payment_intents/search")).willReturn(aResponse().withStatus(200)
@@ -207,6 +212,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aSucceededEventCompletesThePaymentOnceAndItsRedeliveryIsADuplicate() {
+        // source: https://docs.stripe.com/api/events/object, https://docs.stripe.com/api/events/types#event_types-payment_intent.succeeded
         String paymentId = pendingStripePayment();
         String succeeded = event("payment_intent.succeeded", intent("succeeded", paymentId));
 
@@ -220,6 +226,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aPaymentFailedEventFailsThePaymentWithTheDeclineAsReason() {
+        // source: https://docs.stripe.com/api/events/object, https://docs.stripe.com/api/events/types#event_types-payment_intent.payment_failed, https://docs.stripe.com/declines/codes
         String paymentId = pendingStripePayment();
         String declined = intent("requires_payment_method", 900, paymentId, "null", """
                 {"code": "card_declined", "decline_code": "insufficient_funds", "type": "card_error",
@@ -234,6 +241,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aLateProcessingEventAfterTheSuccessIsIgnoredAsOutOfOrder() {
+        // source: https://docs.stripe.com/api/events/object, https://docs.stripe.com/api/events/types, https://docs.stripe.com/webhooks#event-ordering
         String paymentId = pendingStripePayment();
         deliverStripeSigned(event("payment_intent.succeeded", intent("succeeded", paymentId))).expectStatus().isOk();
 
@@ -245,6 +253,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aCanceledEventCancelsThePayment() {
+        // source: https://docs.stripe.com/api/events/object, https://docs.stripe.com/api/events/types#event_types-payment_intent.canceled
         String paymentId = pendingStripePayment();
 
         deliverStripeSigned(event("payment_intent.canceled", intent("canceled", paymentId)))
@@ -255,6 +264,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aWebhookWithABadOrStaleSignatureIsRefusedWith401AndChangesNothing() {
+        // source: https://docs.stripe.com/webhooks#verify-manually
         String paymentId = pendingStripePayment();
         byte[] succeeded = event("payment_intent.succeeded", intent("succeeded", paymentId)).getBytes(StandardCharsets.UTF_8);
         long now = Instant.now().getEpochSecond();
@@ -275,6 +285,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aSignedEventOfAnUnhandledTypeIsStoredForReviewAndAcknowledged() {
+        // source: https://docs.stripe.com/api/events/object, https://docs.stripe.com/api/events/types#event_types-customer.created
         deliverStripeSigned("""
                 {"id": "evt_customer_1", "object": "event", "type": "customer.created",
                  "data": {"object": {"id": "cus_1", "object": "customer"}}}""")
@@ -288,6 +299,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void reconciliationRetrievesTheIntentWhoseWebhookNeverCameAndCompletesThePayment() {
+        // source: https://docs.stripe.com/api/payment_intents/retrieve
         String paymentId = pendingStripePayment();
         wiremock.stubFor(get(urlEqualTo("/v1/payment_intents/" + pi)).willReturn(okJson(intent("succeeded", paymentId))));
 
@@ -300,6 +312,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void cancellingCancelsThePaymentIntent() {
+        // source: https://docs.stripe.com/api/payment_intents/cancel
         String paymentId = pendingStripePayment();
         wiremock.stubFor(post(urlEqualTo("/v1/payment_intents/" + pi + "/cancel")).willReturn(okJson(intent("canceled", paymentId))));
 
@@ -313,6 +326,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void cancellingAnIntentThatAlreadySucceededAppliesTheSuccessAndAnswers409() {
+        // source: https://docs.stripe.com/error-codes#payment-intent-unexpected-state, https://docs.stripe.com/api/errors (error.payment_intent)
         String paymentId = pendingStripePayment();
         wiremock.stubFor(post(urlEqualTo("/v1/payment_intents/" + pi + "/cancel")).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
@@ -330,6 +344,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void anOperatorRefundIsOneStripeRefundUnderTheKeyOfThePayment() {
+        // source: https://docs.stripe.com/api/refunds/create, https://docs.stripe.com/api/refunds/object
         String paymentId = pendingStripePayment();
         execute("UPDATE payments SET status = 'cancelled', provider_status = 'completed', review_reason = 'test: paid after cancel' "
                 + "WHERE id = ?", UUID.fromString(paymentId));
@@ -351,6 +366,7 @@ class StripeAdapterIT extends PaymentItSupport {
 
     @Test
     void aRefundEventUpdatesTheRefundOfThePayment() {
+        // source: https://docs.stripe.com/api/events/object, https://docs.stripe.com/api/events/types#event_types-refund.updated, https://docs.stripe.com/api/refunds/object
         String paymentId = pendingStripePayment();
         execute("UPDATE payments SET status = 'cancelled', provider_status = 'completed', review_reason = 'test: paid after cancel', "
                 + "refund_id = 're_2', refund_status = 'pending' WHERE id = ?", UUID.fromString(paymentId));
