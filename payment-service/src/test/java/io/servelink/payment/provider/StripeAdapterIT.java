@@ -311,6 +311,25 @@ class StripeAdapterIT extends PaymentItSupport {
     }
 
     @Test
+    void aPaymentTheCardholderNeverConfirmedExpiresAndItsIntentIsCancelledAtStripe() {
+        // source: https://docs.stripe.com/api/payment_intents/retrieve, https://docs.stripe.com/api/payment_intents/cancel
+        // (an intent waits for a payment method indefinitely: expiry is the platform's, reconciliation.expire-after)
+        String paymentId = pendingStripePayment();
+        execute("UPDATE payments SET created_at = now() - interval '2 hours', updated_at = now() - interval '2 hours' "
+                + "WHERE id = ?", UUID.fromString(paymentId));
+        wiremock.stubFor(get(urlEqualTo("/v1/payment_intents/" + pi)).willReturn(okJson(intent("requires_payment_method", paymentId))));
+        wiremock.stubFor(post(urlEqualTo("/v1/payment_intents/" + pi + "/cancel")).willReturn(okJson(intent("canceled", paymentId))));
+
+        client().post().uri("/api/payments/admin/jobs/reconciliation")
+                .header("Authorization", "Bearer " + TestTokens.platform(PlatformRole.OPERATOR)).exchange()
+                .expectStatus().isOk();
+
+        wiremock.verify(1, postRequestedFor(urlEqualTo("/v1/payment_intents/" + pi + "/cancel")));
+        assertThat(statusOf(paymentId)).isEqualTo("failed");
+        assertThat(column("failure_reason", paymentId)).isEqualTo("expired");
+    }
+
+    @Test
     void cancellingCancelsThePaymentIntent() {
         // source: https://docs.stripe.com/api/payment_intents/cancel
         String paymentId = pendingStripePayment();
