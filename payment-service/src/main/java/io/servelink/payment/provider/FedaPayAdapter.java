@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * FedaPay Mobile Money in XOF (API reference: https://docs.fedapay.com/api-reference/introduction). A payment is a
  * FedaPay transaction: created ({@code POST /v1/transactions}, amount in whole francs, our payment id as
  * {@code merchant_reference} and in {@code custom_metadata}), given a token ({@code POST /v1/transactions/{id}/token}),
- * then pushed to the payer's phone ({@code POST /v1/{mode}} with the token; the mode from the phone's operator prefix in
+ * then pushed to the payer's phone (a refused token or prompt deletes the transaction, best effort) ({@code POST /v1/{mode}} with the token; the mode from the phone's operator prefix in
  * {@code fedapay.modes}, else {@code fedapay.default-mode}). Read with {@code GET /v1/transactions/{id}}, cancelled with
  * {@code DELETE /v1/transactions/{id}} (FedaPay's documented way to cancel a transaction).
  *
@@ -93,7 +93,9 @@ class FedaPayAdapter implements PaymentProvider, ProviderWebhooks {
                         ? search(idempotencyKey) : Mono.<JsonNode>empty())
                 .switchIfEmpty(Mono.defer(() -> createTransaction(body, idempotencyKey)))
                 .flatMap(transaction -> "pending".equals(text(transaction, "status"))
-                        ? pushPrompt(transaction, body.payerPhone()).thenReturn(transaction) : Mono.just(transaction))
+                        ? pushPrompt(transaction, body.payerPhone()).thenReturn(transaction)
+                                .onErrorResume(ProviderClient.Rejected.class, refused -> discard(transaction).then(Mono.error(refused)))
+                        : Mono.just(transaction))
                 .map(transaction -> payment(transaction, pushAction(body.amountMinor()))));
         return calls.guarded(attempt, createRetry);
     }
@@ -129,6 +131,15 @@ class FedaPayAdapter implements PaymentProvider, ProviderWebhooks {
                             .exchangeToMono(response -> read(response, "send"));
                 })
                 .then();
+    }
+
+    /**
+     * FedaPay refused the token or the prompt (an unknown mode, a phone the operator refuses): the payment fails here, so
+     * its transaction is deleted there, best effort, rather than left pending with nobody asked to pay it.
+     */
+    private Mono<Void> discard(JsonNode transaction) {
+        return web.delete().uri("/v1/transactions/{id}", text(transaction, "id")).retrieve().toBodilessEntity()
+                .then().onErrorResume(e -> Mono.empty());
     }
 
     @Override

@@ -247,6 +247,34 @@ class FedaPayAdapterIT extends PaymentItSupport {
         assertThat(statusOf(paymentId)).isEqualTo("pending");
     }
 
+    @Test
+    void aPromptFedaPayRefusesFailsThePaymentAndDeletesItsTransaction() {
+        // source: https://docs.fedapay.com/api-reference/transactions/send-payment, .../transactions/delete
+        quote(TEAM, "plan:refused", 5000, "XOF", "Pro plan, 30 days");
+        fedapayCreates();
+        wiremock.stubFor(post(urlEqualTo("/v1/transactions/" + tx + "/token")).willReturn(okJson("""
+                {"token": "PAYEMENT_TOKEN", "url": "https://process.fedapay.com/PAYEMENT_TOKEN"}""")));
+        wiremock.stubFor(post(urlEqualTo("/v1/mtn_open")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"message\": \"Invalid phone number\", \"errors\": {\"phone_number\": [\"is invalid\"]}}")));
+        wiremock.stubFor(delete(urlEqualTo("/v1/transactions/" + tx)).willReturn(aResponse().withStatus(200)));
+
+        client().post().uri("/api/payments/{team}/initiate", TEAM)
+                .header("Authorization", "Bearer " + TestTokens.owner(TEAM))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("""
+                        {"purpose": "plan_upgrade", "reference": "plan:refused", "payment_method": "mobile_money", "phone": "%s"}"""
+                        .formatted(MTN_BENIN_PHONE))
+                .exchange()
+                .expectStatus().isEqualTo(502)
+                .expectBody().jsonPath("$.type").isEqualTo("https://problems.servelink.io/provider-refused");
+
+        String paymentId = queryString("SELECT id FROM payments WHERE reference = 'plan:refused'");
+        assertThat(statusOf(paymentId)).isEqualTo("failed");
+        assertThat(column("failure_reason", paymentId)).isEqualTo("provider_rejected");
+        wiremock.verify(1, deleteRequestedFor(urlEqualTo("/v1/transactions/" + tx)));
+    }
+
     // ---- webhooks ---------------------------------------------------------------------------------------------------
 
     @Test
