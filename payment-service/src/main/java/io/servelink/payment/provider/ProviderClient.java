@@ -17,8 +17,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
- * The one client of the payment provider (contract: docs/PAYMENT_BACKEND_SPEC.md, which lists every answer a call
- * may get and what this client makes of it), built as the {@link PeerClient} {@code provider} (Boot's WebClient, the
+ * The {@code generic} adapter: the client of a provider speaking the service's own contract
+ * (docs/PAYMENT_BACKEND_SPEC.md, which lists every answer a call may get and what this client makes of it), and the
+ * adapter of every payment no route sends elsewhere. Built as the {@link PeerClient} {@code provider} (Boot's WebClient, the
  * connect and response timeouts of {@link ProviderSettings}). Every call runs under the Resilience4j time limiter and
  * circuit breaker {@code provider}. The contract's answers decide what is retried, so the retries are this client's
  * own: reads retry ({@code provider-read}, GET is idempotent), and so do create and refund ({@code provider-create})
@@ -38,13 +39,11 @@ public class ProviderClient implements PaymentProvider {
     static final String INSTANCE = "provider";
 
     private final WebClient web;
-    private final ProviderSettings settings;
     private final ResilientCalls calls;
     private final Retry createRetry;
     private final Retry readRetry;
 
     ProviderClient(ProviderSettings settings, PeerClients peers, RetryRegistry retries) {
-        this.settings = settings;
         PeerClient provider = peers.peer(INSTANCE, settings.baseUrl())
                 .timeouts(settings.connectTimeout(), settings.responseTimeout())
                 .web(web -> web.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey()))
