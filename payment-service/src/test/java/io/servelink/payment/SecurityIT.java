@@ -67,7 +67,12 @@ class SecurityIT extends PaymentItSupport {
                 // an operator refunds only payments under review: the team's ordinary payment answers 409
                 EndpointMatrix.platform("POST /api/payments/admin/review/{payment_id}/refund", PlatformRole.OPERATOR),
                 // no token: the HMAC signature decides, and an unsigned delivery is 401 for everybody
-                EndpointMatrix.open("POST /api/payments/callback", 401));
+                EndpointMatrix.open("POST /api/payments/callback", 401),
+                // no token either: each adapter's own signature decides; with no adapter enabled (here) it is 404, except that a
+                // bad bearer token (which no provider sends) is refused as such first
+                EndpointMatrix.open("POST /api/webhooks/{provider}", 404).path("/api/webhooks/stripe")
+                        .with(EndpointMatrix.Caller.EXPIRED, EndpointMatrix.Expect.UNAUTHENTICATED)
+                        .with(EndpointMatrix.Caller.FORGED, EndpointMatrix.Expect.UNAUTHENTICATED));
     }
 
     @BeforeEach

@@ -13,7 +13,7 @@ import java.util.Set;
  */
 final class CreateAnswerCheck {
 
-    static final Set<String> NEXT_ACTION_TYPES = Set.of("redirect", "push", "ussd");
+    static final Set<String> NEXT_ACTION_TYPES = Set.of("redirect", "push", "ussd", "stripe_sdk");
 
     private CreateAnswerCheck() {
     }
@@ -50,6 +50,10 @@ final class CreateAnswerCheck {
         if ("redirect".equals(next.type())) {
             boolean web = next.url() != null && (next.url().startsWith("https://") || next.url().startsWith("http://"));
             return web ? Optional.empty() : Optional.of("a redirect without an http(s) url");
+        }
+        if ("stripe_sdk".equals(next.type())) {
+            return next.clientSecret() == null || next.clientSecret().isBlank()
+                    ? Optional.of("a stripe_sdk action without a client_secret") : Optional.empty();
         }
         return next.instruction() == null || next.instruction().isBlank()
                 ? Optional.of("a " + next.type() + " without an instruction") : Optional.empty();

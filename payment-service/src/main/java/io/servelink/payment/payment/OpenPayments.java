@@ -16,9 +16,9 @@ public class OpenPayments {
         this.payments = payments;
     }
 
-    /** What reconciliation needs to ask the provider about a payment. */
+    /** What reconciliation needs to ask the payment's provider (the adapter it was created with) about it. */
     public record OpenPayment(UUID id, String idempotencyKey, String providerPaymentId, PaymentStatus status,
-                              boolean reachedProvider, Instant createdAt) {
+                              boolean reachedProvider, Instant createdAt, String provider) {
     }
 
     public Flux<UUID> untouchedSince(Instant before, int limit) {
@@ -28,7 +28,7 @@ public class OpenPayments {
     /** The payment if it is still open. */
     public Mono<OpenPayment> find(UUID id) {
         return payments.findById(id).filter(p -> p.status().isOpen())
-                .map(p -> new OpenPayment(p.id(), p.idempotencyKey(), p.providerPaymentId(), p.status(),
-                        p.reachedProvider(), p.createdAt()));
+                .zipWith(payments.providerOf(id), (p, provider) -> new OpenPayment(p.id(), p.idempotencyKey(),
+                        p.providerPaymentId(), p.status(), p.reachedProvider(), p.createdAt(), provider));
     }
 }

@@ -28,15 +28,24 @@ class PaymentRepository {
         this.json = json;
     }
 
-    /** Inserts a new payment; {@code clientKey} is the caller's Idempotency-Key, or null. */
-    Mono<Payment> insert(Payment p, String clientKey) {
+    /**
+     * Inserts a new payment; {@code clientKey} is the caller's Idempotency-Key, or null; {@code provider} the adapter
+     * that creates it.
+     */
+    Mono<Payment> insert(Payment p, String clientKey, String provider) {
         return nullable(bindAll(db.sql("INSERT INTO payments (id, team_slug, purpose, reference, description, amount_minor, "
                         + "currency, method, payer_phone, status, idempotency_key, provider_payment_id, next_action, failure_reason, "
-                        + "flagged_mismatch, initiated_by, created_at, updated_at, settled_at, client_idempotency_key) VALUES (:id, "
+                        + "flagged_mismatch, initiated_by, created_at, updated_at, settled_at, client_idempotency_key, provider) VALUES (:id, "
                         + ":team, :purpose, :reference, :description, :amount, :currency, :method, :phone, :status, :key, :providerId, "
                         + "CAST(:nextAction AS jsonb), :failure, :flagged, :initiatedBy, :createdAt, :updatedAt, :settledAt, "
-                        + ":clientKey)"), p), "clientKey", clientKey, String.class)
+                        + ":clientKey, :provider)"), p).bind("provider", provider), "clientKey", clientKey, String.class)
                 .fetch().rowsUpdated().thenReturn(p);
+    }
+
+    /** The adapter the payment was created with. */
+    Mono<String> providerOf(UUID id) {
+        return db.sql("SELECT provider FROM payments WHERE id = :id").bind("id", id)
+                .map((row, meta) -> row.get("provider", String.class)).one();
     }
 
     /** The team's live (pending, processing or completed) payment started with this Idempotency-Key. */
@@ -77,9 +86,10 @@ class PaymentRepository {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id FOR UPDATE").bind("id", id).map(this::read).one();
     }
 
-    Mono<Payment> lockByProviderId(String providerPaymentId) {
-        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE provider_payment_id = :pid FOR UPDATE")
-                .bind("pid", providerPaymentId).map(this::read).one();
+    /** The payment the provider (adapter name) knows as {@code providerPaymentId}, locked. */
+    Mono<Payment> lockByProviderId(String provider, String providerPaymentId) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE provider = :provider AND provider_payment_id = :pid FOR UPDATE")
+                .bind("provider", provider).bind("pid", providerPaymentId).map(this::read).one();
     }
 
     Flux<Payment> page(String team, PaymentStatus status, long offset, int limit) {

@@ -5,7 +5,7 @@ import io.servelink.starter.ApiProblem;
 import io.servelink.starter.audit.AuditEntry;
 import io.servelink.starter.audit.AuditLog;
 import io.servelink.starter.audit.RequestOrigin;
-import io.servelink.payment.provider.ProviderClient;
+import io.servelink.payment.provider.PaymentProviders;
 import io.servelink.payment.provider.ProviderException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -29,15 +29,15 @@ class PaymentReview {
     static final Set<String> REFUND_STATUSES = Set.of("pending", "succeeded", "failed");
 
     private final PaymentRepository payments;
-    private final ProviderClient provider;
+    private final PaymentProviders providers;
     private final AuditLog audit;
     private final TransactionalOperator transactions;
     private final Clock clock;
 
-    PaymentReview(PaymentRepository payments, ProviderClient provider, AuditLog audit, TransactionalOperator transactions,
+    PaymentReview(PaymentRepository payments, PaymentProviders providers, AuditLog audit, TransactionalOperator transactions,
                   Clock clock) {
         this.payments = payments;
-        this.provider = provider;
+        this.providers = providers;
         this.audit = audit;
         this.transactions = transactions;
         this.clock = clock;
@@ -48,14 +48,15 @@ class PaymentReview {
     }
 
     /**
-     * Refunds the whole amount of a payment under review that the provider reported completed, through the provider's
+     * Refunds the whole amount of a payment under review that the provider reported completed, through its provider's
      * refund call with the key {@code refund:<payment id>}: asking twice refunds once. 409 for any other payment, 503 when
      * the provider is unavailable (nothing recorded; ask again).
      */
     Mono<ReviewedPayment> refund(String paymentId, ServelinkClaims operator, RequestOrigin origin) {
         return parse(paymentId).flatMap(payments::findById)
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No payment '" + paymentId + "'")))
-                .flatMap(payment -> refundable(payment).then(provider.refund(payment.providerPaymentId(), payment.amountMinor(),
+                .flatMap(payment -> refundable(payment).then(payments.providerOf(payment.id()).map(providers::named))
+                        .flatMap(provider -> provider.refund(payment.providerPaymentId(), payment.amountMinor(),
                                 payment.currency(), payment.reviewReason(), "refund:" + payment.id()))
                         .onErrorMap(ProviderException.class, e -> e.kind() == ProviderException.Kind.REJECTED
                                 ? ApiProblem.conflict("The provider refused the refund; see its dashboard")

@@ -7,7 +7,8 @@ import io.servelink.starter.audit.AuditEntry;
 import io.servelink.starter.audit.AuditLog;
 import io.servelink.starter.audit.RequestOrigin;
 import io.servelink.payment.provider.CreateProviderPayment;
-import io.servelink.payment.provider.ProviderClient;
+import io.servelink.payment.provider.PaymentProvider;
+import io.servelink.payment.provider.PaymentProviders;
 import io.servelink.payment.provider.ProviderException;
 import io.servelink.payment.provider.ProviderPayment;
 import java.time.Clock;
@@ -35,19 +36,19 @@ class PaymentService {
     private final PaymentRepository payments;
     private final PaymentSettlement settlement;
     private final ResourcesClient resources;
-    private final ProviderClient provider;
+    private final PaymentProviders providers;
     private final AuditLog audit;
     private final PaymentSettings settings;
     private final TransactionalOperator transactions;
     private final Clock clock;
 
     PaymentService(PaymentRepository payments, PaymentSettlement settlement, ResourcesClient resources,
-                   ProviderClient provider, AuditLog audit, PaymentSettings settings, TransactionalOperator transactions,
+                   PaymentProviders providers, AuditLog audit, PaymentSettings settings, TransactionalOperator transactions,
                    Clock clock) {
         this.payments = payments;
         this.settlement = settlement;
         this.resources = resources;
-        this.provider = provider;
+        this.providers = providers;
         this.audit = audit;
         this.settings = settings;
         this.transactions = transactions;
@@ -81,11 +82,12 @@ class PaymentService {
         Mono<Initiation> fresh = resources.quote(team, request.purpose(), request.reference(), authorization)
                 .flatMap(quote -> (initiator.service() ? Mono.<Void>empty() : requireFreshLogin(quote, initiator.claims()))
                         .thenReturn(quote))
-                .map(quote -> Payment.start(UUID.randomUUID(), team, purpose, request.reference(), quote.description(),
-                        quote.amountMinor(), quote.currency(), method, method == PaymentMethod.MOBILE_MONEY ? request.phone() : null,
-                        initiator.claims().subject(), clock.instant()))
-                .flatMap(payment -> recordStart(payment, clientKey, initiator.claims(), origin))
-                .flatMap(this::createAtProvider)
+                .flatMap(quote -> adapterFor(method, quote).map(adapter -> new Priced(quote, adapter)))
+                .flatMap(priced -> recordStart(Payment.start(UUID.randomUUID(), team, purpose, request.reference(),
+                                priced.quote().description(), priced.quote().amountMinor(), priced.quote().currency(), method,
+                                method == PaymentMethod.MOBILE_MONEY ? request.phone() : null, initiator.claims().subject(),
+                                clock.instant()), clientKey, initiator.claims(), origin, priced.adapter().name())
+                        .flatMap(payment -> createAtProvider(payment, priced.adapter())))
                 .map(payment -> new Initiation(payment, false));
         if (clientKey == null) {
             return fresh;
@@ -97,6 +99,21 @@ class PaymentService {
                         // a concurrent initiate with the same key won the insert: answer its payment
                         e -> payments.findLiveByClientKey(team, clientKey).switchIfEmpty(Mono.error(e))
                                 .flatMap(existing -> replay(existing, purpose, reference)))));
+    }
+
+    /** A quote and the adapter that takes the payment. */
+    private record Priced(Quote quote, PaymentProvider adapter) {
+    }
+
+    /**
+     * The adapter configured for the method and the quote's currency. A currency that adapter does not take is refused
+     * here, before anything is stored or sent: a 400 naming {@code currency}.
+     */
+    private Mono<PaymentProvider> adapterFor(PaymentMethod method, Quote quote) {
+        PaymentProvider adapter = providers.forPayment(method.wire(), quote.currency());
+        return adapter.takes(quote.currency()) ? Mono.just(adapter)
+                : Mono.error(ApiProblem.invalid("currency", "is " + quote.currency() + ", which the " + adapter.name()
+                        + " provider serving " + method.wire() + " payments does not take; nothing was charged"));
     }
 
     private static Mono<Initiation> replay(Payment existing, PaymentPurpose purpose, String reference) {
@@ -115,31 +132,33 @@ class PaymentService {
         return fresh ? Mono.empty() : Mono.error(PaymentProblems.reauthenticate(rule.maxAge()));
     }
 
-    private Mono<Payment> recordStart(Payment payment, String clientKey, ServelinkClaims caller, RequestOrigin origin) {
+    private Mono<Payment> recordStart(Payment payment, String clientKey, ServelinkClaims caller, RequestOrigin origin,
+                                      String provider) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("purpose", payment.purpose().wire().toLowerCase(Locale.ROOT));
         details.put("reference", payment.reference());
         details.put("amount_minor", payment.amountMinor());
         details.put("currency", payment.currency());
         details.put("payment_method", payment.method().wire());
+        details.put("provider", provider);
         if (clientKey != null) {
             details.put("idempotency_key", clientKey);
         }
-        return payments.insert(payment, clientKey)
+        return payments.insert(payment, clientKey, provider)
                 .flatMap(p -> audit.record(new AuditEntry(caller.subject(), INITIATED, p.teamSlug(), p.id().toString(), origin,
                         details)).thenReturn(p))
                 .as(transactions::transactional);
     }
 
-    private Mono<Payment> createAtProvider(Payment payment) {
+    private Mono<Payment> createAtProvider(Payment payment, PaymentProvider provider) {
         Map<String, String> metadata = Map.of("payment_id", payment.id().toString(), "team_slug", payment.teamSlug());
         CreateProviderPayment body = new CreateProviderPayment(payment.amountMinor(), payment.currency(),
                 payment.method().wire(), payment.payerPhone(), payment.description(), settings.callbackUrl().toString(),
                 settings.returnUrl().replace("{payment_id}", payment.id().toString()), metadata);
         return provider.create(body, payment.idempotencyKey())
                 .flatMap(created -> CreateAnswerCheck.violation(payment, created)
-                        .map(violation -> invalidAnswer(payment, created, violation))
-                        .orElseGet(() -> accepted(payment.id(), created)))
+                        .map(violation -> invalidAnswer(payment, created, violation, provider))
+                        .orElseGet(() -> accepted(payment.id(), created, provider)))
                 .onErrorResume(ProviderException.class, e -> providerFailed(payment, e));
     }
 
@@ -148,7 +167,7 @@ class PaymentService {
      * payment already ended) is not taken from the create answer: the payment is read back and that answer applied,
      * or, when the read fails, left to reconciliation.
      */
-    private Mono<Payment> accepted(UUID paymentId, ProviderPayment created) {
+    private Mono<Payment> accepted(UUID paymentId, ProviderPayment created, PaymentProvider provider) {
         PaymentStatus status = PaymentStatus.fromWire(created.status()).orElseThrow();
         Mono<ProviderPayment> confirmed = status.isOpen() ? Mono.just(created)
                 : provider.get(created.id()).flatMap(Mono::justOrEmpty).onErrorResume(ProviderException.class, e -> Mono.empty());
@@ -173,7 +192,7 @@ class PaymentService {
      * cancelled at the provider as far as the provider lets us, and failed here for an operator to look at. Should the
      * provider still report it completed, settlement completes it late (or flags a mismatch).
      */
-    private Mono<Payment> invalidAnswer(Payment payment, ProviderPayment created, String violation) {
+    private Mono<Payment> invalidAnswer(Payment payment, ProviderPayment created, String violation, PaymentProvider provider) {
         log.warn("Payment {}: the provider's create answer is unusable ({}); cancelling it there", payment.id(), violation);
         Mono<?> cancelled = created.id() == null || created.id().isBlank() ? Mono.empty()
                 : provider.cancel(created.id()).onErrorResume(ProviderException.class, e -> Mono.empty());
@@ -238,13 +257,13 @@ class PaymentService {
         if (payment.status().isTerminal()) {
             return Mono.error(conflict(payment));
         }
-        return providerIdOf(payment)
+        return payments.providerOf(payment.id()).map(providers::named).flatMap(provider -> providerIdOf(payment, provider)
                 .flatMap(providerId -> provider.cancel(providerId)
                         .flatMap(result -> switch (result.kind()) {
                             case CANCELLED -> cancelLocally(payment.id(), true, caller, origin);
                             case UNKNOWN -> cancelLocally(payment.id(), false, caller, origin);
                             case NOT_CANCELLABLE -> refusedAtProvider(payment.id(), result.payment());
-                        }))
+                        })))
                 .switchIfEmpty(Mono.defer(() -> cancelLocally(payment.id(), false, caller, origin)))
                 .onErrorMap(ProviderException.class, e -> e.kind() == ProviderException.Kind.REJECTED
                         ? PaymentProblems.providerRefused(payment.id())
@@ -256,7 +275,7 @@ class PaymentService {
      * The provider's id; looked up by idempotency key when the create answer was lost (empty: the provider has no
      * record of the key). A create still in flight at the provider cannot be cancelled yet: 503, try again shortly.
      */
-    private Mono<String> providerIdOf(Payment payment) {
+    private Mono<String> providerIdOf(Payment payment, PaymentProvider provider) {
         if (payment.providerPaymentId() != null) {
             return Mono.just(payment.providerPaymentId());
         }

@@ -46,8 +46,16 @@ public class PaymentSettlement {
         this.clock = clock;
     }
 
-    /** Which payment a report is about: our id (from the metadata we sent) and/or the provider's id. */
-    public record PaymentRef(UUID paymentId, String providerPaymentId) {
+    /**
+     * Which payment a report is about: our id (from the metadata we sent) and/or the provider's id, which is unique per
+     * provider ({@code provider} is the adapter's name; it only matters when our id is missing).
+     */
+    public record PaymentRef(UUID paymentId, String providerPaymentId, String provider) {
+
+        /** A report about a payment whose id we know. */
+        public PaymentRef(UUID paymentId, String providerPaymentId) {
+            this(java.util.Objects.requireNonNull(paymentId, "paymentId"), providerPaymentId, null);
+        }
     }
 
     /** What applying a report did, and the payment's status afterwards (null for an unknown payment). */
@@ -67,7 +75,8 @@ public class PaymentSettlement {
             return payments.lockById(ref.paymentId()).filter(p -> ref.providerPaymentId() == null
                     || p.providerPaymentId() == null || p.providerPaymentId().equals(ref.providerPaymentId()));
         }
-        return ref.providerPaymentId() == null ? Mono.empty() : payments.lockByProviderId(ref.providerPaymentId());
+        return ref.providerPaymentId() == null || ref.provider() == null ? Mono.empty()
+                : payments.lockByProviderId(ref.provider(), ref.providerPaymentId());
     }
 
     private Mono<Result> settle(Payment locked, PaymentRef ref, ReportedStatus reported, String source) {
@@ -116,11 +125,11 @@ public class PaymentSettlement {
      * A refund's status as the provider reports it ({@code refund.status_changed}); the payment's refund is updated
      * when the refund id is the one recorded (or none is).
      */
-    public Mono<Result> refundReported(String providerPaymentId, String refundId, String status) {
+    public Mono<Result> refundReported(String provider, String providerPaymentId, String refundId, String status) {
         if (providerPaymentId == null || refundId == null || !PaymentReview.REFUND_STATUSES.contains(status)) {
             return Mono.just(new Result(SettlementOutcome.UNKNOWN_PAYMENT, null, null));
         }
-        return payments.lockByProviderId(providerPaymentId)
+        return payments.lockByProviderId(provider, providerPaymentId)
                 .flatMap(p -> p.refundId() != null && !p.refundId().equals(refundId)
                         ? Mono.just(new Result(SettlementOutcome.IGNORED_OUT_OF_ORDER, p.id(), p.status()))
                         : status.equals(p.refundStatus()) ? Mono.just(new Result(SettlementOutcome.UNCHANGED, p.id(), p.status()))

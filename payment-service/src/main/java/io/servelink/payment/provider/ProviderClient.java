@@ -1,34 +1,25 @@
 package io.servelink.payment.provider;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
-import io.github.resilience4j.reactor.retry.RetryOperator;
-import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.servelink.starter.client.PeerClient;
 import io.servelink.starter.client.PeerClients;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.function.Predicate;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
 
 /**
- * The one client of the payment provider (contract: docs/PAYMENT_BACKEND_SPEC.md, which lists every answer a call
- * may get and what this client makes of it), built as the {@link PeerClient} {@code provider} (Boot's WebClient, the
+ * The {@code generic} adapter: the client of a provider speaking the service's own contract
+ * (docs/PAYMENT_BACKEND_SPEC.md, which lists every answer a call may get and what this client makes of it), and the
+ * adapter of every payment no route sends elsewhere. Built as the {@link PeerClient} {@code provider} (Boot's WebClient, the
  * connect and response timeouts of {@link ProviderSettings}). Every call runs under the Resilience4j time limiter and
  * circuit breaker {@code provider}. The contract's answers decide what is retried, so the retries are this client's
  * own: reads retry ({@code provider-read}, GET is idempotent), and so do create and refund ({@code provider-create})
@@ -40,26 +31,25 @@ import reactor.core.publisher.Mono;
  * payment at the provider.
  */
 @Component
-public class ProviderClient {
+public class ProviderClient implements PaymentProvider {
+
+    /** This adapter's name in {@code servelink.payment.providers.routes}. */
+    public static final String NAME = "generic";
 
     static final String INSTANCE = "provider";
 
     private final WebClient web;
-    private final ProviderSettings settings;
-    private final CircuitBreaker breaker;
-    private final TimeLimiter timeLimiter;
+    private final ResilientCalls calls;
     private final Retry createRetry;
     private final Retry readRetry;
 
     ProviderClient(ProviderSettings settings, PeerClients peers, RetryRegistry retries) {
-        this.settings = settings;
         PeerClient provider = peers.peer(INSTANCE, settings.baseUrl())
                 .timeouts(settings.connectTimeout(), settings.responseTimeout())
                 .web(web -> web.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey()))
                 .build();
         this.web = provider.web();
-        this.breaker = provider.circuitBreaker();
-        this.timeLimiter = provider.timeLimiter();
+        this.calls = new ResilientCalls(provider.circuitBreaker(), provider.timeLimiter(), settings.retryAfter());
         this.createRetry = honouringRetryAfter(retries, "provider-create", settings.maxRetryAfter());
         this.readRetry = honouringRetryAfter(retries, "provider-read", settings.maxRetryAfter());
     }
@@ -87,10 +77,22 @@ public class ProviderClient {
         return replacement;
     }
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The generic contract takes any currency the catalog quotes. */
+    @Override
+    public boolean takes(String currency) {
+        return true;
+    }
+
     /**
      * Creates the payment; retried attempts carry the same idempotency key, so at most one payment exists. The answer
      * is returned as the provider gave it: {@link CreateAnswers} checks it against the request.
      */
+    @Override
     public Mono<ProviderPayment> create(CreateProviderPayment body, String idempotencyKey) {
         Mono<ProviderPayment> call = web.post().uri("/v1/payments")
                 .header("Idempotency-Key", idempotencyKey)
@@ -102,6 +104,7 @@ public class ProviderClient {
     }
 
     /** The payment, or empty when the provider does not know (or no longer knows) the id. */
+    @Override
     public Mono<Optional<ProviderPayment>> get(String providerPaymentId) {
         Mono<Optional<ProviderPayment>> call = web.get().uri("/v1/payments/{id}", providerPaymentId)
                 .exchangeToMono(response -> {
@@ -117,24 +120,8 @@ public class ProviderClient {
         return guarded(call, readRetry);
     }
 
-    /** What the provider knows of an idempotency key. */
-    public record KeyLookup(State state, ProviderPayment payment) {
-
-        public enum State {
-            /** A payment was created with the key. */
-            FOUND,
-            /** A create with the key is being processed: the provider has it, there is no payment yet. */
-            IN_FLIGHT,
-            /** The provider has no record of the key (404). */
-            NONE
-        }
-
-        static KeyLookup found(ProviderPayment payment) {
-            return new KeyLookup(State.FOUND, payment);
-        }
-    }
-
     /** The payment created with this idempotency key, a create in flight with it (409), or none (404). */
+    @Override
     public Mono<KeyLookup> findByIdempotencyKey(String idempotencyKey) {
         Mono<KeyLookup> call = web.get().uri("/v1/payments/by-idempotency-key/{key}", idempotencyKey)
                 .exchangeToMono(response -> {
@@ -154,6 +141,7 @@ public class ProviderClient {
     }
 
     /** Cancels at the provider. Not retried: a cancel whose answer was lost is settled by reconciliation. */
+    @Override
     public Mono<CancelResult> cancel(String providerPaymentId) {
         Mono<CancelResult> call = web.post().uri("/v1/payments/{id}/cancel", providerPaymentId)
                 .exchangeToMono(response -> {
@@ -175,15 +163,6 @@ public class ProviderClient {
         return guarded(call, null);
     }
 
-    /**
-     * The provider's answer to a cancel: cancelled, not cancellable any more (with the payment's real state when the
-     * provider sent it), or unknown there (404: the provider never had it, or no longer has it).
-     */
-    public record CancelResult(Kind kind, ProviderPayment payment) {
-
-        public enum Kind { CANCELLED, NOT_CANCELLABLE, UNKNOWN }
-    }
-
     record NotCancellable(String error, ProviderPayment payment) {
     }
 
@@ -191,6 +170,7 @@ public class ProviderClient {
      * Refunds a completed payment in full. Retried like create: every attempt carries the same key, so the payer is
      * refunded at most once.
      */
+    @Override
     public Mono<ProviderRefund> refund(String providerPaymentId, long amountMinor, String currency, String reason,
                                        String idempotencyKey) {
         Mono<ProviderRefund> call = web.post().uri("/v1/payments/{id}/refund", providerPaymentId)
@@ -206,80 +186,16 @@ public class ProviderClient {
     }
 
     private <T> Mono<T> failure(ClientResponse response) {
-        int status = response.statusCode().value();
-        if (status == HttpStatus.CONFLICT.value()) {
-            // the contract's 409s: a refusal ("not_refundable"), else "key_in_flight" (retry with the same key), the safe
-            // reading whatever the body: a create that may be in flight is never taken for one that was refused
-            return response.bodyToMono(String.class).defaultIfEmpty("")
-                    .flatMap(body -> Mono.error(body.contains("\"not_refundable\"") ? new Rejected(status, body) : new KeyInFlight()));
-        }
-        if (status == HttpStatus.TOO_MANY_REQUESTS.value()) {
-            Duration retryAfter = retryAfter(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER));
-            return response.releaseBody().then(Mono.error(new Throttled(retryAfter)));
-        }
-        if (response.statusCode().is4xxClientError()) {
-            return response.bodyToMono(String.class).defaultIfEmpty("")
-                    .flatMap(body -> Mono.error(new Rejected(status, body)));
-        }
-        return response.createException().flatMap(Mono::error);
+        return ResilientCalls.failure(response, true);
     }
 
     /** A {@code Retry-After} in seconds (the contract's form), or null when absent or unreadable. */
     static Duration retryAfter(String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(header.strip());
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return ResilientCalls.retryAfter(header);
     }
 
     private <T> Mono<T> guarded(Mono<T> call, Retry retry) {
-        return Mono.defer(() -> {
-            // set when an attempt may have reached the provider: then a later "not sent" does not prove nothing happened
-            AtomicBoolean mayHaveReached = new AtomicBoolean();
-            // set when the provider said it holds the idempotency key (409 in flight)
-            AtomicBoolean keySeen = new AtomicBoolean();
-            AtomicReference<Duration> providerRetryAfter = new AtomicReference<>();
-            Mono<T> attempt = call.transformDeferred(TimeLimiterOperator.of(timeLimiter))
-                    .transformDeferred(CircuitBreakerOperator.of(breaker))
-                    .doOnError(e -> {
-                        mayHaveReached.compareAndSet(false, !notSent(e));
-                        keySeen.compareAndSet(false, e instanceof KeyInFlight);
-                        if (e instanceof Throttled throttled && throttled.retryAfter != null) {
-                            providerRetryAfter.set(throttled.retryAfter);
-                        }
-                    });
-            if (retry != null) {
-                attempt = attempt.transformDeferred(RetryOperator.of(retry));
-            }
-            return attempt.onErrorMap(e -> !(e instanceof ProviderException),
-                    e -> classify(e, mayHaveReached.get(), keySeen.get(), providerRetryAfter.get()));
-        });
-    }
-
-    /** Whether a failed attempt surely did nothing at the provider. */
-    private static boolean notSent(Throwable e) {
-        return e instanceof CallNotPermittedException || e instanceof Throttled
-                || e instanceof WebClientRequestException && e.getCause() instanceof ConnectException;
-    }
-
-    private ProviderException classify(Throwable e, boolean mayHaveReached, boolean keySeen, Duration providerRetryAfter) {
-        Duration retryAfter = providerRetryAfter != null && providerRetryAfter.compareTo(settings.retryAfter()) > 0
-                ? providerRetryAfter : settings.retryAfter();
-        if (e instanceof Rejected rejected) {
-            return new ProviderException(ProviderException.Kind.REJECTED,
-                    "The provider refused the request (" + rejected.status + ")", retryAfter, keySeen, e);
-        }
-        if (notSent(e) && !mayHaveReached) {
-            return new ProviderException(ProviderException.Kind.NOT_SENT, "The provider is unavailable", retryAfter, false, e);
-        }
-        return new ProviderException(ProviderException.Kind.OUTCOME_UNKNOWN,
-                keySeen ? "The provider was still processing the request" : "The provider did not answer in time or failed",
-                retryAfter, keySeen, e);
+        return calls.guarded(call, retry);
     }
 
     /** A 4xx answer other than 409 and 429: the provider refused; final, neither retried nor counted by the breaker. */

@@ -6,7 +6,8 @@ import io.servelink.payment.payment.PaymentSettlement;
 import io.servelink.payment.payment.PaymentStatus;
 import io.servelink.payment.payment.ReportedStatus;
 import io.servelink.payment.payment.SettlementOutcome;
-import io.servelink.payment.provider.ProviderClient;
+import io.servelink.payment.provider.PaymentProvider;
+import io.servelink.payment.provider.PaymentProviders;
 import io.servelink.payment.provider.ProviderPayment;
 import java.time.Clock;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Asks the provider about payments that stayed open longer than {@code min-age} and applies its answer
+ * Asks each payment's provider (the adapter it was created with) about payments that stayed open longer than {@code min-age} and applies its answer
  * through the same state machine as the webhook, so a lost webhook still completes a payment exactly once.
  * A payment whose create answer was lost is looked up by its idempotency key; when the provider has no record of
  * the key and never acknowledged it (no create answer, no 409 "in flight"), the payment is failed
@@ -32,17 +33,17 @@ class Reconciliation {
 
     private final OpenPayments openPayments;
     private final PaymentSettlement settlement;
-    private final ProviderClient provider;
+    private final PaymentProviders providers;
     private final ReconciliationSettings settings;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    Reconciliation(OpenPayments openPayments, PaymentSettlement settlement, ProviderClient provider,
+    Reconciliation(OpenPayments openPayments, PaymentSettlement settlement, PaymentProviders providers,
                    ReconciliationSettings settings, Clock clock, MeterRegistry meters) {
         this.meters = meters;
         this.openPayments = openPayments;
         this.settlement = settlement;
-        this.provider = provider;
+        this.providers = providers;
         this.settings = settings;
         this.clock = clock;
     }
@@ -76,6 +77,7 @@ class Reconciliation {
     }
 
     private Mono<Outcome> reconcile(OpenPayments.OpenPayment open) {
+        PaymentProvider provider = providers.named(open.provider());
         if (open.providerPaymentId() != null) {
             return provider.get(open.providerPaymentId()).flatMap(found -> found
                     .map(reported -> applyReport(open, reported))
@@ -105,7 +107,7 @@ class Reconciliation {
                         new ReportedStatus(status.get(), reported.amountMinor(), reported.currency(), reported.failureReason()),
                         "reconciliation")
                 .flatMap(result -> result.status() != null && result.status().isOpen() && expired(open)
-                        ? cancelAndExpire(open, reported.id())
+                        ? cancelAndExpire(open, reported.id(), providers.named(open.provider()))
                         : Mono.just(changed(result.outcome())));
     }
 
@@ -126,7 +128,7 @@ class Reconciliation {
     }
 
     /** Cancels an expired payment at the provider; what the provider answers decides how it ends here. */
-    private Mono<Outcome> cancelAndExpire(OpenPayments.OpenPayment open, String providerId) {
+    private Mono<Outcome> cancelAndExpire(OpenPayments.OpenPayment open, String providerId, PaymentProvider provider) {
         return provider.cancel(providerId).flatMap(result -> switch (result.kind()) {
             case CANCELLED -> expire(open, PaymentStatus.CANCELLED);
             case UNKNOWN -> expire(open, null);

@@ -168,9 +168,9 @@ class ProviderClientTest {
                 .willReturn(aResponse().withStatus(404)));
 
         StepVerifier.create(client(provider.baseUrl()).findByIdempotencyKey("k-1"))
-                .assertNext(found -> assertThat(found.state()).isEqualTo(ProviderClient.KeyLookup.State.IN_FLIGHT)).verifyComplete();
+                .assertNext(found -> assertThat(found.state()).isEqualTo(KeyLookup.State.IN_FLIGHT)).verifyComplete();
         StepVerifier.create(client(provider.baseUrl()).findByIdempotencyKey("k-2"))
-                .assertNext(found -> assertThat(found.state()).isEqualTo(ProviderClient.KeyLookup.State.NONE)).verifyComplete();
+                .assertNext(found -> assertThat(found.state()).isEqualTo(KeyLookup.State.NONE)).verifyComplete();
     }
 
     private static int closedPort() throws IOException {
