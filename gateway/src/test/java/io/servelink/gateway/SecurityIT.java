@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import io.servelink.contracts.security.PlatformRole;
 import io.servelink.gateway.projects.ProjectsRegistry;
 import io.servelink.infra.test.TestTokens;
@@ -62,9 +64,11 @@ class SecurityIT {
     /** Replaced by a freshly published team just before a row is called. */
     private static final String FRESH_TEAM = "{fresh_team}";
     private static final WireMockServer usageService = new WireMockServer(options().dynamicPort().gzipDisabled(true));
+    private static final WireMockServer paymentService = new WireMockServer(options().dynamicPort().gzipDisabled(true));
 
     static {
         usageService.start();
+        paymentService.start();
     }
 
     @LocalServerPort
@@ -79,11 +83,13 @@ class SecurityIT {
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         registry.add("servelink.gateway.services.usage", usageService::baseUrl);
+        registry.add("servelink.gateway.services.payment", paymentService::baseUrl);
     }
 
     @AfterAll
     static void stopUsageService() {
         usageService.stop();
+        paymentService.stop();
     }
 
     static List<Row> table() {
@@ -156,6 +162,21 @@ class SecurityIT {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
             List<String> failures = new HostileInput(20261124L).run(port, rows, List.of(OPERATOR), 20, projectsState(offsets));
             assertThat(failures).isEmpty();
+        }
+    }
+
+    @Test
+    void thePaymentProvidersWebhooksReachPaymentServiceWithoutATokenAndWithTheirSignature() {
+        paymentService.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching("/api/(payments/callback|webhooks/.*)"))
+                .willReturn(aResponse().withStatus(200)));
+        WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        for (String path : List.of("/api/payments/callback", "/api/webhooks/fedapay", "/api/webhooks/stripe")) {
+            client.post().uri(path).header("Stripe-Signature", "t=1,v1=ab").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"id\":\"evt_1\"}").exchange().expectStatus().isOk();
+            paymentService.verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(path))
+                    .withHeader("Stripe-Signature", com.github.tomakehurst.wiremock.client.WireMock.equalTo("t=1,v1=ab"))
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalTo("{\"id\":\"evt_1\"}")));
         }
     }
 

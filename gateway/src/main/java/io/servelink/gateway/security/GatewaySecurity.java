@@ -28,8 +28,11 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 @Configuration(proxyBeanMethods = false)
 class GatewaySecurity {
 
-    /** The payment provider's webhook (HMAC-verified by payment-service) and the test-tokens profile's token endpoint. */
-    static final List<String> GATEWAY_PUBLIC = List.of("/api/payments/callback", "/dev/token");
+    /**
+     * The payment providers' webhooks (the generic contract's and each adapter's, signature-verified by payment-service)
+     * and the test-tokens profile's token endpoint.
+     */
+    static final List<String> GATEWAY_PUBLIC = List.of("/api/payments/callback", "/api/webhooks/*", "/dev/token");
 
     /**
      * Spring Security's strict firewall (which refuses ambiguous paths and odd header names before any security
