@@ -1,5 +1,7 @@
 package io.servelink.payment.provider;
 
+import static io.servelink.payment.provider.ResilientCalls.text;
+
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.servelink.starter.client.PeerClient;
@@ -8,12 +10,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -88,15 +88,12 @@ class FedaPayAdapter implements PaymentProvider, ProviderWebhooks {
      */
     @Override
     public Mono<ProviderPayment> create(CreateProviderPayment body, String idempotencyKey) {
-        AtomicInteger attempts = new AtomicInteger();
-        Mono<ProviderPayment> attempt = Mono.defer(() -> (attempts.incrementAndGet() > 1
-                        ? search(idempotencyKey) : Mono.<JsonNode>empty())
-                .switchIfEmpty(Mono.defer(() -> createTransaction(body, idempotencyKey)))
+        Mono<ProviderPayment> attempt = ResilientCalls.createOrFindEarlier(search(idempotencyKey), Mono.defer(() -> createTransaction(body, idempotencyKey)))
                 .flatMap(transaction -> "pending".equals(text(transaction, "status"))
                         ? pushPrompt(transaction, body.payerPhone()).thenReturn(transaction)
                                 .onErrorResume(ProviderClient.Rejected.class, refused -> discard(transaction).then(Mono.error(refused)))
                         : Mono.just(transaction))
-                .map(transaction -> payment(transaction, pushAction(body.amountMinor()))));
+                .map(transaction -> payment(transaction, pushAction(body.amountMinor())));
         return calls.guarded(attempt, createRetry);
     }
 
@@ -113,14 +110,14 @@ class FedaPayAdapter implements PaymentProvider, ProviderWebhooks {
         }
         request.put("include", "currency");
         return web.post().uri("/v1/transactions").bodyValue(request)
-                .exchangeToMono(response -> read(response, "create"))
+                .exchangeToMono(response -> ResilientCalls.json(response, "FedaPay create"))
                 .map(answer -> entity(answer, "v1/transaction"));
     }
 
     private Mono<Void> pushPrompt(JsonNode transaction, String phone) {
         String id = text(transaction, "id");
         return web.post().uri("/v1/transactions/{id}/token", id)
-                .exchangeToMono(response -> read(response, "token"))
+                .exchangeToMono(response -> ResilientCalls.json(response, "FedaPay token"))
                 .flatMap(token -> {
                     Map<String, Object> request = new LinkedHashMap<>();
                     request.put("token", text(token, "token"));
@@ -128,7 +125,7 @@ class FedaPayAdapter implements PaymentProvider, ProviderWebhooks {
                         request.put("phone_number", phone(phone));
                     }
                     return web.post().uri("/v1/{mode}", settings.modeFor(phone)).bodyValue(request)
-                            .exchangeToMono(response -> read(response, "send"));
+                            .exchangeToMono(response -> ResilientCalls.json(response, "FedaPay send"));
                 })
                 .then();
     }
@@ -147,7 +144,7 @@ class FedaPayAdapter implements PaymentProvider, ProviderWebhooks {
         Mono<Optional<ProviderPayment>> call = web.get().uri("/v1/transactions/{id}", providerPaymentId)
                 .exchangeToMono(response -> response.statusCode().value() == HttpStatus.NOT_FOUND.value()
                         ? response.releaseBody().thenReturn(Optional.<ProviderPayment>empty())
-                        : read(response, "read").map(answer -> Optional.of(payment(entity(answer, "v1/transaction"), null))));
+                        : ResilientCalls.json(response, "FedaPay read").map(answer -> Optional.of(payment(entity(answer, "v1/transaction"), null))));
         return calls.guarded(call, readRetry);
     }
 
@@ -161,7 +158,7 @@ class FedaPayAdapter implements PaymentProvider, ProviderWebhooks {
     /** The transaction whose {@code merchant_reference} is ours, if FedaPay has one. */
     private Mono<JsonNode> search(String reference) {
         return web.get().uri(uri -> uri.path("/v1/transactions/search").queryParam("q", reference).build())
-                .exchangeToMono(response -> read(response, "search"))
+                .exchangeToMono(response -> ResilientCalls.json(response, "FedaPay search"))
                 .flatMap(answer -> {
                     // documented as a bare array; FedaPay's SDKs read lists wrapped under the class name
                     JsonNode list = answer.isArray() ? answer : answer.path("v1/transactions");
@@ -282,21 +279,10 @@ class FedaPayAdapter implements PaymentProvider, ProviderWebhooks {
         return Map.of("number", e164);
     }
 
-    private Mono<JsonNode> read(ClientResponse response, String call) {
-        if (!response.statusCode().is2xxSuccessful()) {
-            return ResilientCalls.failure(response, false);
-        }
-        return response.bodyToMono(JsonNode.class)
-                .switchIfEmpty(Mono.error(() -> new ProviderClient.EmptyAnswer("FedaPay " + call)));
-    }
 
     /** FedaPay wraps a resource under its class name ({@code "v1/transaction"}); bare bodies are read as the resource. */
     private static JsonNode entity(JsonNode answer, String klass) {
         return answer.has(klass) ? answer.get(klass) : answer;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isMissingNode() || value.isNull() ? null : value.asString();
-    }
 }

@@ -10,12 +10,14 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * How every provider adapter guards a call: the adapter's time limiter inside its circuit breaker, inside its retry
@@ -69,6 +71,30 @@ final class ResilientCalls {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * A create that is safe to retry without relying on the provider's idempotency: the first attempt creates; each
+     * later attempt first looks for what an earlier one may have created ({@code find}, empty when nothing) and
+     * creates only when it finds nothing.
+     */
+    static <T> Mono<T> createOrFindEarlier(Mono<T> find, Mono<T> create) {
+        AtomicInteger attempts = new AtomicInteger();
+        return Mono.defer(() -> (attempts.incrementAndGet() > 1 ? find : Mono.<T>empty()).switchIfEmpty(create));
+    }
+
+    /** A JSON answer: its body on a 2xx (an empty one is {@code EmptyAnswer}), else {@link #failure}. */
+    static Mono<JsonNode> json(ClientResponse response, String call) {
+        if (!response.statusCode().is2xxSuccessful()) {
+            return failure(response, false);
+        }
+        return response.bodyToMono(JsonNode.class).switchIfEmpty(Mono.error(() -> new ProviderClient.EmptyAnswer(call)));
+    }
+
+    /** A field's text, or null when it is missing or null. */
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() ? null : value.asString();
     }
 
     /** The call under the time limiter and breaker, retried by {@code retry} when not null. */

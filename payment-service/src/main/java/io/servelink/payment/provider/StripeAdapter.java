@@ -1,5 +1,7 @@
 package io.servelink.payment.provider;
 
+import static io.servelink.payment.provider.ResilientCalls.text;
+
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.servelink.starter.client.PeerClient;
@@ -10,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
@@ -20,7 +21,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -97,15 +97,12 @@ class StripeAdapter implements PaymentProvider, ProviderWebhooks {
         form.add("payment_method_types[]", "card");
         form.add("description", body.description());
         body.metadata().forEach((key, value) -> form.add("metadata[" + key + "]", value));
-        AtomicInteger attempts = new AtomicInteger();
-        Mono<ProviderPayment> attempt = Mono.defer(() -> (attempts.incrementAndGet() > 1
-                        ? search(idempotencyKey) : Mono.<JsonNode>empty())
-                .switchIfEmpty(Mono.defer(() -> web.post().uri("/v1/payment_intents")
+        Mono<ProviderPayment> attempt = ResilientCalls.createOrFindEarlier(search(idempotencyKey), Mono.defer(() -> web.post().uri("/v1/payment_intents")
                         .header("Idempotency-Key", idempotencyKey)
                         .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                         .body(BodyInserters.fromFormData(form))
-                        .exchangeToMono(response -> read(response, "create"))))
-                .map(StripeAdapter::payment));
+                        .exchangeToMono(response -> ResilientCalls.json(response, "Stripe create"))))
+                .map(StripeAdapter::payment);
         return calls.guarded(attempt, createRetry);
     }
 
@@ -114,7 +111,7 @@ class StripeAdapter implements PaymentProvider, ProviderWebhooks {
         Mono<Optional<ProviderPayment>> call = web.get().uri("/v1/payment_intents/{id}", providerPaymentId)
                 .exchangeToMono(response -> response.statusCode().value() == HttpStatus.NOT_FOUND.value()
                         ? response.releaseBody().thenReturn(Optional.<ProviderPayment>empty())
-                        : read(response, "read").map(intent -> Optional.of(payment(intent))));
+                        : ResilientCalls.json(response, "Stripe read").map(intent -> Optional.of(payment(intent))));
         return calls.guarded(call, readRetry);
     }
 
@@ -132,7 +129,7 @@ class StripeAdapter implements PaymentProvider, ProviderWebhooks {
     private Mono<JsonNode> search(String paymentId) {
         return web.get().uri(uri -> uri.path("/v1/payment_intents/search")
                         .queryParam("query", "{query}").build("metadata['payment_id']:'" + paymentId + "'"))
-                .exchangeToMono(response -> read(response, "search"))
+                .exchangeToMono(response -> ResilientCalls.json(response, "Stripe search"))
                 .flatMap(result -> {
                     for (JsonNode intent : result.path("data")) {
                         if (paymentId.equals(text(intent.path("metadata"), "payment_id"))) {
@@ -154,7 +151,7 @@ class StripeAdapter implements PaymentProvider, ProviderWebhooks {
                 .exchangeToMono(response -> {
                     int status = response.statusCode().value();
                     if (response.statusCode().is2xxSuccessful()) {
-                        return read(response, "cancel").map(intent -> new CancelResult(CancelResult.Kind.CANCELLED, payment(intent)));
+                        return ResilientCalls.json(response, "Stripe cancel").map(intent -> new CancelResult(CancelResult.Kind.CANCELLED, payment(intent)));
                     }
                     if (status == HttpStatus.NOT_FOUND.value()) {
                         return response.releaseBody().thenReturn(new CancelResult(CancelResult.Kind.UNKNOWN, null));
@@ -185,7 +182,7 @@ class StripeAdapter implements PaymentProvider, ProviderWebhooks {
                 .header("Idempotency-Key", idempotencyKey)
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData(form))
-                .exchangeToMono(response -> read(response, "refund"))
+                .exchangeToMono(response -> ResilientCalls.json(response, "Stripe refund"))
                 .map(StripeAdapter::refund);
         return calls.guarded(call, createRetry);
     }
@@ -302,16 +299,5 @@ class StripeAdapter implements PaymentProvider, ProviderWebhooks {
                 currency == null ? null : currency.toUpperCase(Locale.ROOT), text(refund, "failure_reason"));
     }
 
-    private Mono<JsonNode> read(ClientResponse response, String call) {
-        if (!response.statusCode().is2xxSuccessful()) {
-            return ResilientCalls.failure(response, false);
-        }
-        return response.bodyToMono(JsonNode.class)
-                .switchIfEmpty(Mono.error(() -> new ProviderClient.EmptyAnswer("Stripe " + call)));
-    }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isMissingNode() || value.isNull() ? null : value.asString();
-    }
 }
